@@ -1,0 +1,134 @@
+"""The reverse-mode engine: the Function contract, grad mode, and backward over a graph.
+
+This module knows nothing about ``Tensor``. A graph node is any object with
+
+* ``requires_grad`` (bool),
+* ``_ctx``: the ``Function`` instance that produced it, or ``None`` for a leaf,
+* ``_accumulate_grad(grad)``: called once per ``backward`` on each leaf that requires grad.
+
+A ``Function`` instance is one application of an op: it is its own context, holding the
+input nodes (``parents``), which of them need a gradient, and whatever ``forward`` saved.
+The chain rule then needs only a topological order: each node's gradient is complete once
+every node that consumed it has been visited, so we visit consumers first.
+"""
+import contextlib
+
+_grad_enabled = True
+
+
+def is_grad_enabled():
+    """Return True when new operations are recorded for backward."""
+    return _grad_enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Context manager (or decorator) that turns graph recording on or off."""
+
+    def __init__(self, mode):
+        self.mode = bool(mode)
+        self.previous = None
+
+    def __enter__(self):
+        global _grad_enabled
+        self.previous = _grad_enabled
+        _grad_enabled = self.mode
+        return self
+
+    def __exit__(self, *exc_info):
+        global _grad_enabled
+        _grad_enabled = self.previous
+        return False
+
+
+class no_grad(set_grad_enabled):
+    """``with no_grad():`` runs operations without recording a graph (evaluation, updates)."""
+
+    def __init__(self):
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """``with enable_grad():`` records a graph again inside a ``no_grad`` block."""
+
+    def __init__(self):
+        super().__init__(True)
+
+
+class Function:
+    """Base of every differentiable op: ``forward`` and ``backward`` on NumPy arrays.
+
+    Subclasses implement
+
+    * ``forward(self, *arrays, **options) -> np.ndarray``: compute the output and keep what
+      backward needs (``self.save_for_backward(...)`` or plain attributes);
+    * ``backward(self, grad) -> tuple``: given dL/d(output), return dL/d(input) for each
+      input, already summed back to that input's shape (``None`` where no gradient is
+      needed, see ``self.needs_input_grad``).
+    """
+
+    def __init__(self):
+        self.parents = ()
+        self.needs_input_grad = ()
+        self.saved_tensors = ()
+
+    def save_for_backward(self, *arrays):
+        """Keep arrays that ``backward`` will read (available as ``self.saved_tensors``)."""
+        self.saved_tensors = arrays
+
+    def forward(self, *arrays, **options):
+        raise NotImplementedError(f"{type(self).__name__} must implement forward")
+
+    def backward(self, grad):
+        raise NotImplementedError(f"{type(self).__name__} must implement backward")
+
+    def __repr__(self):
+        return f"<{type(self).__name__} node>"
+
+
+def topological_order(root):
+    """Return the nodes that ``root`` depends on (and that require grad), inputs first.
+
+    Iterative depth-first post-order, so a graph 10,000 ops deep needs no recursion.
+    """
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        if node._ctx is not None:
+            for parent in node._ctx.parents:
+                if parent.requires_grad and id(parent) not in visited:
+                    stack.append((parent, False))
+    return order
+
+
+def backward(root, grad):
+    """Propagate ``grad`` = dL/d(root) to every leaf below ``root`` that requires grad.
+
+    Visiting nodes in reverse topological order means every consumer of a node has added
+    its contribution before the node passes its gradient on (dL/dx = sum over consumers).
+    Interior gradients are dropped as soon as they are passed on; leaves accumulate (+=).
+    """
+    grads = {id(root): grad}
+    for node in reversed(topological_order(root)):
+        node_grad = grads.pop(id(node), None)
+        if node_grad is None:
+            continue
+        fn = node._ctx
+        if fn is None:
+            node._accumulate_grad(node_grad)
+            continue
+        input_grads = fn.backward(node_grad)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        for parent, parent_grad, needed in zip(fn.parents, input_grads, fn.needs_input_grad):
+            if not needed or parent_grad is None:
+                continue
+            previous = grads.get(id(parent))
+            grads[id(parent)] = parent_grad if previous is None else previous + parent_grad
