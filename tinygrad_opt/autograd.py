@@ -75,12 +75,6 @@ class Function:
         """Keep arrays that ``backward`` will read (available as ``self.saved_tensors``)."""
         self.saved_tensors = arrays
 
-    def forward(self, *arrays, **options):
-        raise NotImplementedError(f"{type(self).__name__} must implement forward")
-
-    def backward(self, grad):
-        raise NotImplementedError(f"{type(self).__name__} must implement backward")
-
     def __repr__(self):
         return f"<{type(self).__name__} node>"
 
