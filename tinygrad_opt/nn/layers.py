@@ -1,0 +1,184 @@
+"""Layers without normalisation state: Dense/Linear, containers, Dropout and activations."""
+import numpy as np
+
+from . import functional as F
+from . import init
+from .module import Module, Parameter
+
+
+def _small_normal_(tensor, rng=None):
+    """N(0, 0.01^2): the "small random numbers" initialisation (what ``"normal"`` means)."""
+    return init.normal_(tensor, 0.0, 0.01, rng=rng)
+
+
+_WEIGHT_INITS = {
+    "xavier_uniform": init.xavier_uniform_,
+    "xavier_normal": init.xavier_normal_,
+    "kaiming_uniform": init.kaiming_uniform_,
+    "kaiming_normal": init.kaiming_normal_,
+    "normal": _small_normal_,
+    "zeros": lambda tensor, rng=None: init.zeros_(tensor),
+}
+
+
+class Dense(Module):
+    """Fully connected layer ``y = x @ weight + bias``; ``torch.nn.Linear`` with the weight
+    stored transposed.
+
+    Shapes: x ``(*, in_features)`` -> y ``(*, out_features)``; ``weight`` is
+    ``(in_features, out_features)``, ``bias`` ``(out_features,)`` (zeros at start).
+
+    Args:
+        in_features, out_features: sizes of the last axis of x and y.
+        bias: whether to add a bias.
+        weight_init: a name in ``"xavier_uniform"`` (default), ``"xavier_normal"``,
+            ``"kaiming_uniform"``, ``"kaiming_normal"`` (both with PyTorch's defaults, i.e.
+            ReLU gain sqrt(2)), ``"normal"`` (N(0, 0.01^2)), ``"zeros"``; or a callable
+            that fills the weight Parameter in place, e.g.
+            ``lambda w: nn.init.normal_(w, std=0.1)``.
+        rng: ``np.random.Generator`` for the initial weights (global one when None).
+
+    Raises:
+        ValueError: unknown ``weight_init`` name; in ``forward``, an input whose last axis
+            is not ``in_features``.
+    """
+
+    def __init__(self, in_features, out_features, bias=True, weight_init="xavier_uniform",
+                 rng=None):
+        super().__init__()
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
+        self.weight = Parameter(np.zeros((self.in_features, self.out_features), np.float32))
+        if callable(weight_init):
+            weight_init(self.weight)
+        elif weight_init in _WEIGHT_INITS:
+            _WEIGHT_INITS[weight_init](self.weight, rng=rng)
+        else:
+            raise ValueError(f"unknown weight_init {weight_init!r}; choose one of "
+                             f"{sorted(_WEIGHT_INITS)} or pass a callable")
+        self.bias = Parameter(np.zeros(self.out_features, np.float32)) if bias else None
+
+    def forward(self, x):
+        width = x.shape[-1] if len(x.shape) else None
+        if width != self.in_features:
+            raise ValueError(f"{type(self).__name__} expected input with {self.in_features} "
+                             f"features in its last axis, got shape {tuple(x.shape)}")
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+Linear = Dense
+
+
+class Sequential(Module):
+    """Apply modules in order: ``y = m_k(...m_2(m_1(x)))``; ``torch.nn.Sequential``.
+
+    Indexable (``model[0]``, slices give a new Sequential), has ``len`` and iterates over its
+    modules. They are held in the list ``layers``, so parameter names read
+    ``layers.0.weight``.
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        for index, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(f"Sequential argument {index} is a {type(module).__name__}, "
+                                "not a Module")
+        self.layers = list(modules)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return Sequential(*self.layers[index])
+        return self.layers[index]
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __iter__(self):
+        return iter(self.layers)
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, zero each element with probability ``p`` and scale the
+    rest by ``1/(1-p)``; the identity in eval mode. ``torch.nn.Dropout``. Shape preserved.
+
+    Raises:
+        ValueError: ``p`` outside [0, 1].
+    """
+
+    def __init__(self, p=0.5, rng=None):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = float(p)
+        self.rng = rng
+
+    def forward(self, x):
+        return F.dropout(x, self.p, self.training, rng=self.rng)
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+class Identity(Module):
+    """``y = x``; ``torch.nn.Identity``."""
+
+    def forward(self, x):
+        return x
+
+
+class ReLU(Module):
+    """``y = max(x, 0)`` elementwise; ``torch.nn.ReLU``."""
+
+    def forward(self, x):
+        return F.relu(x)
+
+
+class LeakyReLU(Module):
+    """``y = x`` if ``x > 0`` else ``negative_slope * x``; ``torch.nn.LeakyReLU``."""
+
+    def __init__(self, negative_slope=0.01):
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, x):
+        return F.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self):
+        return f"negative_slope={self.negative_slope}"
+
+
+class Tanh(Module):
+    """``y = tanh(x)`` elementwise; ``torch.nn.Tanh``."""
+
+    def forward(self, x):
+        return F.tanh(x)
+
+
+class Sigmoid(Module):
+    """``y = 1 / (1 + exp(-x))`` elementwise; ``torch.nn.Sigmoid``."""
+
+    def forward(self, x):
+        return F.sigmoid(x)
+
+
+class Softmax(Module):
+    """``y = exp(x) / sum(exp(x))`` along ``axis`` (default last); ``torch.nn.Softmax``."""
+
+    def __init__(self, axis=-1):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, x):
+        return F.softmax(x, self.axis)
+
+    def extra_repr(self):
+        return f"axis={self.axis}"

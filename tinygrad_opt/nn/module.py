@@ -1,0 +1,236 @@
+"""Module and Parameter: the containers that hold a model's weights and state.
+
+A Module finds its parameters, sub-modules and buffers by looking at its attributes
+(also inside lists, tuples and dicts), the way micrograd's ``parameters()`` walks its
+layers; nothing needs registering except buffers (plain NumPy arrays such as BatchNorm's
+running statistics). Names are dotted paths, e.g. ``layers.2.weight``.
+"""
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module trains: ``requires_grad=True``, discovered by ``parameters()``.
+
+    Args:
+        data: an array-like or a Tensor (copied). A float array's dtype is kept (float64
+            stays float64); Python floats and non-float data become float32.
+    """
+
+    def __init__(self, data):
+        array = data.data if isinstance(data, Tensor) else Tensor(data).data
+        if not np.issubdtype(array.dtype, np.floating):
+            array = array.astype(np.float32)
+        super().__init__(array, requires_grad=True)
+
+    def __repr__(self):
+        return f"Parameter(shape={self.data.shape}, dtype={self.data.dtype})"
+
+
+def _members(module):
+    """Yield ``(name, value)`` for each attribute, looking one level into lists/tuples/dicts."""
+    for name, value in vars(module).items():
+        if isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                yield f"{name}.{index}", item
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield f"{name}.{key}", item
+        else:
+            yield name, value
+
+
+class Module:
+    """Base class of layers and models (``torch.nn.Module``'s interface, by discovery).
+
+    Subclasses call ``super().__init__()``, assign Parameters and sub-modules as attributes
+    and implement ``forward``; ``module(x)`` calls ``forward(x)``.
+    """
+
+    def __init__(self):
+        self.training = True
+        self._buffer_names = []
+
+    def forward(self, *args, **kwargs):
+        """Compute the output; every subclass defines it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def register_buffer(self, name, value):
+        """Store ``value`` (an ndarray, or None) as attribute ``name`` and in ``state_dict``.
+
+        Buffers are state that is saved and converted by ``to`` but not trained.
+        """
+        if name not in self._buffer_names:
+            self._buffer_names.append(name)
+        setattr(self, name, None if value is None else np.asarray(value))
+
+    def named_children(self):
+        """Yield ``(name, module)`` for the direct sub-modules."""
+        for name, value in _members(self):
+            if isinstance(value, Module):
+                yield name, value
+
+    def children(self):
+        """Yield the direct sub-modules."""
+        for _, child in self.named_children():
+            yield child
+
+    def named_modules(self, prefix=""):
+        """Yield ``(dotted_name, module)`` for this module (name ``prefix``) and all below it,
+        depth first in attribute order, each module once."""
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [(f"{name}.{child_name}" if name else child_name, child)
+                        for child_name, child in module.named_children()]
+            stack.extend(reversed(children))
+
+    def named_parameters(self):
+        """Yield ``(dotted_name, Parameter)`` for every parameter, each once (shared ones
+        under their first name), e.g. ``("layers.0.weight", W)``."""
+        seen = set()
+        for module_name, module in self.named_modules():
+            for name, value in _members(module):
+                if isinstance(value, Parameter) and id(value) not in seen:
+                    seen.add(id(value))
+                    yield (f"{module_name}.{name}" if module_name else name), value
+
+    def parameters(self):
+        """Return the list of Parameters (the argument an optimizer takes)."""
+        return [param for _, param in self.named_parameters()]
+
+    def named_buffers(self):
+        """Yield ``(dotted_name, ndarray)`` for every buffer that is not None."""
+        for module_name, module in self.named_modules():
+            for name in module._buffer_names:
+                value = getattr(module, name)
+                if value is not None:
+                    yield (f"{module_name}.{name}" if module_name else name), value
+
+    def num_parameters(self):
+        """Return the total number of trainable scalars."""
+        return sum(param.data.size for param in self.parameters())
+
+    def train(self, mode=True):
+        """Set ``training`` on this module and every sub-module; returns self."""
+        for _, module in self.named_modules():
+            module.training = bool(mode)
+        return self
+
+    def eval(self):
+        """Switch to evaluation mode (``train(False)``): Dropout off, BatchNorm uses running
+        statistics. Returns self."""
+        return self.train(False)
+
+    def zero_grad(self):
+        """Set every parameter's ``.grad`` to None."""
+        for param in self.parameters():
+            param.grad = None
+
+    def _state_arrays(self):
+        """Map each state_dict key to the live array it reads from and loads into."""
+        arrays = {}
+        for module_name, module in self.named_modules():
+            prefix = f"{module_name}." if module_name else ""
+            for name, value in _members(module):
+                if isinstance(value, Parameter):
+                    arrays.setdefault(prefix + name, value.data)
+            for name in module._buffer_names:
+                if getattr(module, name) is not None:
+                    arrays[prefix + name] = getattr(module, name)
+        return arrays
+
+    def state_dict(self):
+        """Return ``{dotted_name: ndarray copy}`` for every parameter and buffer.
+
+        Copies, so a saved state does not change when training continues.
+        """
+        return {name: array.copy() for name, array in self._state_arrays().items()}
+
+    def load_state_dict(self, state_dict):
+        """Copy ``state_dict``'s arrays into this module's parameters and buffers, in place.
+
+        Every key and shape is checked before anything is written, so a failed load leaves
+        the module unchanged. Values are copied into the existing arrays (``np.copyto``),
+        never rebound, so an optimizer that holds the parameters, or views into a flat
+        buffer behind them, keeps seeing the loaded values.
+
+        Raises:
+            ValueError: a key is missing or unexpected, or a shape differs; the message
+                names the key(s) and both shapes.
+        """
+        targets = self._state_arrays()
+        missing = [name for name in targets if name not in state_dict]
+        unexpected = [name for name in state_dict if name not in targets]
+        if missing or unexpected:
+            raise ValueError(f"load_state_dict: missing keys {missing}, "
+                             f"unexpected keys {unexpected}")
+        values = {}
+        for name, target in targets.items():
+            value = state_dict[name]
+            value = np.asarray(value.data if isinstance(value, Tensor) else value)
+            if value.shape != target.shape:
+                raise ValueError(f"load_state_dict: shape mismatch for {name!r}: the module has "
+                                 f"{target.shape}, the state_dict has {value.shape}")
+            values[name] = value
+        for name, target in targets.items():
+            np.copyto(target, values[name], casting="unsafe")
+
+    def to(self, dtype):
+        """Convert every parameter (and its grad) and every float buffer to ``dtype``.
+
+        Parameters keep their identity (only ``.data`` is replaced), like PyTorch's
+        ``.double()``; but the arrays are new, so create the optimizer after converting:
+        one created before keeps its state (and any flat buffer) in the old arrays.
+        Integer buffers (``num_batches_tracked``) keep their dtype. Returns self.
+
+        Raises:
+            ValueError: ``dtype`` is not a floating dtype.
+        """
+        dtype = np.dtype(dtype)
+        if not np.issubdtype(dtype, np.floating):
+            raise ValueError(f"to(): dtype must be a floating dtype, got {dtype}")
+        for param in self.parameters():
+            param.data = param.data.astype(dtype)
+            if param.grad is not None:
+                param.grad = param.grad.astype(dtype)
+        for _, module in self.named_modules():
+            for name in module._buffer_names:
+                value = getattr(module, name)
+                if value is not None and np.issubdtype(value.dtype, np.floating):
+                    setattr(module, name, value.astype(dtype))
+        return self
+
+    def extra_repr(self):
+        """Return the constructor arguments shown by ``repr`` (override in layers)."""
+        return ""
+
+    def _own_parameters_summary(self):
+        params = [(name, value) for name, value in _members(self) if isinstance(value, Parameter)]
+        if not params:
+            return ""
+        shapes = ", ".join(f"{name} {value.data.shape}" for name, value in params)
+        count = sum(value.data.size for _, value in params)
+        return f"  [{shapes}; {count:,} params]"
+
+    def __repr__(self):
+        head = f"{type(self).__name__}({self.extra_repr()})"
+        children = list(self.named_children())
+        if not children:
+            return head + self._own_parameters_summary()
+        lines = [head[:-1]]
+        for name, child in children:
+            child_lines = repr(child).split("\n")
+            lines.append(f"  ({name}): {child_lines[0]}")
+            lines.extend("  " + line for line in child_lines[1:])
+        lines.append(f"){self._own_parameters_summary()}  total {self.num_parameters():,} params")
+        return "\n".join(lines)
