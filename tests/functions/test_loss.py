@@ -1,0 +1,118 @@
+"""Fused CrossEntropy and BCEWithLogits: values, gradients, stability for huge logits."""
+import numpy as np
+import pytest
+
+from tinygrad_opt.functions.loss import BCEWithLogits, CrossEntropy
+from tinygrad_opt.gradcheck import gradcheck
+from tinygrad_opt.tensor import Tensor
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def _cross_entropy(logits, target, **options):
+    return Tensor._apply(CrossEntropy, logits, target=target, **options)
+
+
+def _naive_cross_entropy(logits, target):
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return -np.log(probs[np.arange(len(target)), target])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_matches_naive_formula(rng, reduction):
+    logits = rng.normal(size=(7, 4))
+    target = rng.integers(0, 4, 7)
+    losses = _naive_cross_entropy(logits, target)
+    expected = {"mean": losses.mean(), "sum": losses.sum(), "none": losses}[reduction]
+    out = _cross_entropy(Tensor(logits), target, reduction=reduction)
+    np.testing.assert_allclose(out.data, expected, rtol=1e-12)
+
+
+def test_cross_entropy_gradient_is_softmax_minus_onehot_over_n(rng):
+    logits = rng.normal(size=(5, 3))
+    target = np.array([0, 2, 1, 1, 0])
+    t = Tensor(logits, requires_grad=True)
+    _cross_entropy(t, target).backward()
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(t.grad, (probs - np.eye(3)[target]) / 5, rtol=1e-12)
+
+
+OPTIONS = [
+    {},
+    {"weight": np.array([0.5, 2.0, 1.5])},
+    {"ignore_index": 1},
+    {"label_smoothing": 0.2},
+    {"weight": np.array([0.5, 2.0, 1.5]), "ignore_index": 2, "label_smoothing": 0.1},
+]
+
+
+@pytest.mark.parametrize("options", OPTIONS)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_gradcheck(rng, options, reduction):
+    logits = Tensor(rng.normal(size=(6, 3)), requires_grad=True)
+    target = np.array([0, 1, 2, 2, 1, 0])
+    assert gradcheck(lambda x: _cross_entropy(x, target, reduction=reduction, **options),
+                     [logits])
+
+
+def test_cross_entropy_gradcheck_batch_of_one(rng):
+    logits = Tensor(rng.normal(size=(1, 4)), requires_grad=True)
+    assert gradcheck(lambda x: _cross_entropy(x, np.array([3])), [logits])
+
+
+def test_cross_entropy_extreme_logits_are_finite_and_exact():
+    logits = Tensor(np.array([[1e4, -1e4, 0.0], [0.0, 1e4, 1e4]]), requires_grad=True)
+    loss = _cross_entropy(logits, np.array([1, 1]), reduction="none")
+    loss.backward(np.ones(2))
+    np.testing.assert_allclose(loss.data, [2e4, np.log(2.0)], rtol=1e-12)
+    np.testing.assert_allclose(logits.grad, [[1, -1, 0], [0, -0.5, 0.5]], atol=1e-12)
+
+
+def test_cross_entropy_weighted_mean_divides_by_target_weights():
+    logits = np.zeros((3, 2))
+    weight = np.array([1.0, 3.0])
+    out = _cross_entropy(Tensor(logits), np.array([0, 1, 1]), weight=weight)
+    np.testing.assert_allclose(out.data, np.log(2.0) * 7.0 / 7.0)
+    out = _cross_entropy(Tensor(np.array([[0.0, 1.0], [0.0, 0.0]])), np.array([0, 1]),
+                         weight=weight)
+    expected = (1.0 * (np.log1p(np.e)) + 3.0 * np.log(2.0)) / 4.0
+    np.testing.assert_allclose(out.data, expected, rtol=1e-12)
+
+
+def test_cross_entropy_all_ignored_mean_is_nan_like_pytorch():
+    out = _cross_entropy(Tensor(np.zeros((2, 3))), np.array([1, 1]), ignore_index=1)
+    assert np.isnan(out.data)
+
+
+def _bce(logits, target, reduction="mean"):
+    return Tensor._apply(BCEWithLogits, logits, target, reduction=reduction)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_matches_naive_formula(rng, reduction):
+    x = rng.normal(0.0, 2.0, (4, 3))
+    y = rng.uniform(size=(4, 3))
+    sig = 1.0 / (1.0 + np.exp(-x))
+    losses = -(y * np.log(sig) + (1 - y) * np.log(1 - sig))
+    expected = {"mean": losses.mean(), "sum": losses.sum(), "none": losses}[reduction]
+    np.testing.assert_allclose(_bce(Tensor(x), y, reduction).data, expected, rtol=1e-10)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_gradcheck_logits_and_targets(rng, reduction):
+    x = Tensor(rng.normal(0.0, 3.0, (3, 4)), requires_grad=True)
+    y = Tensor(rng.uniform(size=(3, 4)), requires_grad=True)
+    assert gradcheck(lambda a, b: _bce(a, b, reduction), [x, y])
+
+
+def test_bce_extreme_logits_are_finite_and_exact():
+    x = Tensor(np.array([1e4, -1e4, 1e4, -1e4]), requires_grad=True)
+    loss = _bce(x, np.array([1.0, 0.0, 0.0, 1.0]), "none")
+    loss.backward(np.ones(4))
+    np.testing.assert_allclose(loss.data, [0.0, 0.0, 1e4, 1e4])
+    np.testing.assert_allclose(x.grad, [0.0, 0.0, 1.0, -1.0])
+
+
+def test_unknown_reduction_is_value_error():
+    with pytest.raises(ValueError, match="reduction"):
+        _bce(Tensor(np.zeros(2)), np.zeros(2), "avg")
