@@ -1,0 +1,171 @@
+"""The scheduler base class: PyTorch's ``LRScheduler`` contract over ``optimizer.param_groups``."""
+
+import copy
+import types
+from abc import ABC, abstractmethod
+
+
+def check_optimizer(optimizer):
+    """Raise TypeError unless ``optimizer.param_groups`` is a list of dicts holding ``"lr"``."""
+    groups = getattr(optimizer, "param_groups", None)
+    if not isinstance(groups, list) or not all(
+        isinstance(group, dict) and "lr" in group for group in groups
+    ):
+        raise TypeError(
+            f"{type(optimizer).__name__} is not an optimizer: expected .param_groups, a list of "
+            f"dicts each holding 'lr'"
+        )
+
+
+def per_group(name, optimizer, value):
+    """Broadcast a scalar to one value per param group, or check a list's length.
+
+    Args:
+        name: Argument name, for the error message.
+        optimizer: The optimizer whose ``param_groups`` set the length.
+        value: A scalar, or a list/tuple with one entry per group.
+
+    Returns:
+        A new list with one value per param group.
+
+    Raises:
+        ValueError: If a list's length differs from the number of param groups.
+    """
+    count = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != count:
+            raise ValueError(
+                f"{name} must have one value per param group ({count}), got {len(value)}: "
+                f"{value!r}"
+            )
+        return list(value)
+    return [value] * count
+
+
+def callable_state(function):
+    """State of a user callable for ``state_dict``, as PyTorch saves ``lr_lambda``.
+
+    Returns:
+        None for a plain function (not saved), else a copy of the callable object's ``__dict__``.
+    """
+    if function is None or isinstance(function, types.FunctionType):
+        return None
+    return dict(function.__dict__)
+
+
+class LRScheduler(ABC):
+    """Base class: sets ``group["lr"]`` of every param group once per :meth:`step`.
+
+    Follows ``torch.optim.lr_scheduler.LRScheduler``. At construction each group gets
+    ``group["initial_lr"] = group["lr"]`` (unless already set), ``base_lrs`` takes those values,
+    and one initial step moves ``last_epoch`` from -1 to 0 and writes the step-0 rates.
+    Each later ``step()`` adds one to ``last_epoch`` and writes ``get_lr()``.
+
+    Subclasses give ``_closed_form_lrs(step)``, the rates as pure functions of the step
+    (from ``optim.schedules``). Where PyTorch updates recursively from the current
+    ``group["lr"]`` (its "chainable" schedulers, which compose when several act on one
+    optimizer), the subclass overrides ``get_lr`` with that recursive form too, so values
+    agree with PyTorch's bit for bit rather than only up to rounding.
+
+    Args:
+        optimizer: Object with ``param_groups`` (a list of dicts with ``"lr"``).
+        last_epoch: Index of the last step taken; -1 starts fresh. A value >= 0 resumes and
+            needs ``"initial_lr"`` in every group.
+
+    Raises:
+        TypeError: If ``optimizer`` has no usable ``param_groups``.
+        KeyError: If resuming (``last_epoch >= 0``) and a group lacks ``"initial_lr"``.
+        ValueError: If a hyper-parameter is out of range (checked by the closed form).
+    """
+
+    # Attributes left out of state_dict: the optimizer, and user callables that need not pickle.
+    _state_excluded = ("optimizer",)
+
+    def __init__(self, optimizer, last_epoch=-1):
+        check_optimizer(optimizer)
+        self.optimizer = optimizer
+        if last_epoch == -1:
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for index, group in enumerate(optimizer.param_groups):
+                if "initial_lr" not in group:
+                    raise KeyError(
+                        f"param_groups[{index}] has no 'initial_lr': resuming with "
+                        f"last_epoch={last_epoch} needs the optimizer state of the original run"
+                    )
+        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = last_epoch
+        # The closed form runs every argument check of the schedule before any rate changes.
+        self._closed_form_lrs(0)
+        self._initial_step()
+
+    @abstractmethod
+    def _closed_form_lrs(self, step):
+        """Learning rate of every param group at ``step``, as pure functions of the step."""
+
+    def get_lr(self):
+        """Rates for the current ``last_epoch``; by default the closed form.
+
+        Returns:
+            One learning rate per param group.
+        """
+        return self._closed_form_lrs(self.last_epoch)
+
+    def _initial_step(self):
+        self._step_count = 0
+        self._is_initial = True
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
+
+    def step(self):
+        """Advance one step (an epoch or a batch, as the subclass documents) and set the rates.
+
+        Call it after ``optimizer.step()``.
+        """
+        self._step_count += 1
+        self._update_lr()
+
+    def _update_lr(self, epoch=None):
+        """Write the next rates into the param groups.
+
+        Without ``epoch``: ``last_epoch += 1``, then ``get_lr()``. With ``epoch``: jump there and
+        use the closed form (``SequentialLR`` restarts a scheduler this way at a milestone).
+        """
+        if epoch is None:
+            self.last_epoch += 1
+            self._write_lrs(self.get_lr())
+        else:
+            self.last_epoch = epoch
+            self._write_lrs(self._closed_form_lrs(epoch))
+
+    def _write_lrs(self, values):
+        for group, lr in zip(self.optimizer.param_groups, values, strict=True):
+            group["lr"] = lr
+        self._last_lr = self._group_values("lr")
+
+    def _group_values(self, key):
+        return [group[key] for group in self.optimizer.param_groups]
+
+    def get_last_lr(self):
+        """Return the rates written by the last step, one per param group (a new list)."""
+        return list(self._last_lr)
+
+    def state_dict(self):
+        """Return a deep copy of the scheduler's attributes, without the optimizer.
+
+        Returns:
+            A dict that :meth:`load_state_dict` accepts.
+        """
+        return copy.deepcopy({key: value for key, value in self.__dict__.items()
+                              if key not in self._state_excluded})
+
+    def load_state_dict(self, state_dict):
+        """Restore attributes saved by :meth:`state_dict` (the dict itself is not kept).
+
+        Args:
+            state_dict: A dict returned by :meth:`state_dict`.
+        """
+        self.__dict__.update(copy.deepcopy(state_dict))

@@ -1,0 +1,108 @@
+"""SequentialLR: run schedulers one after another, switching at milestone steps."""
+
+from bisect import bisect_right
+
+from .base import LRScheduler
+from .plateau import ReduceLROnPlateau
+
+
+class SequentialLR(LRScheduler):
+    """Hand the optimizer from one scheduler to the next at given steps (e.g. warm-up, decay).
+
+    Scheduler ``i`` is in charge for steps ``milestones[i-1] <= t < milestones[i]``; at each
+    milestone the next scheduler restarts from its own step 0 (its closed form at 0, which is
+    ``base_lr`` for the decays), so ``SequentialLR(opt, [LinearLR(opt, 0.1, total_iters=5),
+    ExponentialLR(opt, 0.9)], milestones=[5])`` warms up for 5 steps, then decays from the base
+    rate. Matches ``torch.optim.lr_scheduler.SequentialLR``: construction puts every group back
+    at its ``initial_lr``, takes back the initial step of every scheduler and replays the first
+    one's. Stepped as often as its schedulers are (per epoch or per batch).
+
+    Args:
+        optimizer: The optimizer every scheduler drives.
+        schedulers: Schedulers built on ``optimizer``, in order of use.
+        milestones: Increasing steps at which to switch; one fewer than ``schedulers``.
+        last_epoch: Index of the last step taken; -1 starts fresh.
+
+    Raises:
+        ValueError: For no schedulers, a ``ReduceLROnPlateau``, a scheduler of another
+            optimizer, or milestones of the wrong length or order.
+    """
+
+    _state_excluded = ("optimizer", "_schedulers")
+
+    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+        self._schedulers = list(schedulers)
+        self._milestones = list(milestones)
+        _check_sequence(optimizer, self._schedulers, self._milestones)
+        self.optimizer = optimizer
+        self.last_epoch = last_epoch + 1
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        for scheduler in self._schedulers:
+            _undo_initial_step(scheduler)
+        first = self._schedulers[bisect_right(self._milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
+
+    def _closed_form_lrs(self, step):
+        """The rates of the scheduler in charge at ``step``, from its own restart."""
+        index = bisect_right(self._milestones, step)
+        start = self._milestones[index - 1] if index > 0 else 0
+        return self._schedulers[index]._closed_form_lrs(step - start)
+
+    def step(self):
+        """Advance one step with the scheduler in charge, restarting it at its milestone."""
+        self.last_epoch += 1
+        index = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[index]
+        if index > 0 and self._milestones[index - 1] == self.last_epoch:
+            scheduler._update_lr(0)
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+    def state_dict(self):
+        """Own state plus one ``state_dict`` per scheduler under ``"_schedulers"``."""
+        state = super().state_dict()
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        """Restore own state and every scheduler's."""
+        state = dict(state_dict)
+        scheduler_states = state.pop("_schedulers")
+        super().load_state_dict(state)
+        for scheduler, scheduler_state in zip(self._schedulers, scheduler_states, strict=True):
+            scheduler.load_state_dict(scheduler_state)
+
+
+def _undo_initial_step(scheduler):
+    """Take back a scheduler's construction step, recursing into nested SequentialLRs."""
+    if isinstance(scheduler, SequentialLR):
+        for inner in scheduler._schedulers:
+            _undo_initial_step(inner)
+    else:
+        scheduler.last_epoch -= 1
+
+
+def _check_sequence(optimizer, schedulers, milestones):
+    if len(schedulers) < 1:
+        raise ValueError("SequentialLR needs at least one scheduler, got none")
+    for index, scheduler in enumerate(schedulers):
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(
+                f"SequentialLR cannot run ReduceLROnPlateau (schedulers[{index}]): its step "
+                f"needs a metric"
+            )
+        if getattr(scheduler, "optimizer", None) is not optimizer:
+            raise ValueError(
+                f"schedulers[{index}] ({type(scheduler).__name__}) drives another optimizer "
+                f"than the one given to SequentialLR"
+            )
+    if len(milestones) != len(schedulers) - 1:
+        raise ValueError(
+            f"SequentialLR needs one milestone fewer than schedulers: got {len(schedulers)} "
+            f"schedulers and milestones={milestones!r}"
+        )
+    if any(later <= earlier for earlier, later in zip(milestones, milestones[1:])):
+        raise ValueError(f"milestones must be strictly increasing, got {milestones!r}")
