@@ -65,7 +65,7 @@ def _class_targets(name, input, target, ignore_index):
         raise ValueError(f"{name}: expected input of shape (N, C), got {input.shape}")
     if not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(f"{name}: target must hold integer class labels, got dtype "
-                         f"{labels.dtype} (values {labels.ravel()[:5]})")
+                         f"{labels.dtype} (values {labels.ravel()[:5].tolist()})")
     if labels.shape != (input.shape[0],):
         raise ValueError(f"{name}: input shape {input.shape} needs target shape "
                          f"({input.shape[0]},), got {labels.shape}")

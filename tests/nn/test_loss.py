@@ -1,0 +1,107 @@
+"""Loss modules and functions: values, reductions, gradients and named input errors."""
+import numpy as np
+import pytest
+
+from tinygrad_opt import nn
+from tinygrad_opt.gradcheck import gradcheck
+from tinygrad_opt.nn import functional as F
+from tinygrad_opt.tensor import Tensor
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def _reduce(values, reduction):
+    return {"mean": values.mean(), "sum": values.sum(), "none": values}[reduction]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_regression_losses_match_numpy(rng, reduction):
+    x, y = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    np.testing.assert_allclose(nn.MSELoss(reduction)(Tensor(x), y).data,
+                               _reduce((x - y) ** 2, reduction), rtol=1e-12)
+    np.testing.assert_allclose(nn.L1Loss(reduction)(Tensor(x), Tensor(y)).data,
+                               _reduce(np.abs(x - y), reduction), rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_equals_nll_of_log_softmax(rng, reduction):
+    logits = rng.normal(size=(5, 4))
+    labels = rng.integers(0, 4, 5)
+    log_probs = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    expected = _reduce(-log_probs[np.arange(5), labels], reduction)
+    np.testing.assert_allclose(nn.CrossEntropyLoss(reduction=reduction)(
+        Tensor(logits), labels).data, expected, rtol=1e-12)
+    np.testing.assert_allclose(nn.NLLLoss(reduction=reduction)(
+        Tensor(log_probs), Tensor(labels)).data, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("batch", [1, 4])
+def test_every_loss_passes_gradcheck(rng, reduction, batch):
+    x = Tensor(rng.normal(size=(batch, 3)), requires_grad=True)
+    target = Tensor(rng.normal(size=(batch, 3)), requires_grad=True)
+    probabilities = Tensor(rng.uniform(size=(batch, 3)), requires_grad=True)
+    labels = rng.integers(0, 3, batch)
+    weight = np.array([0.5, 1.0, 2.0])
+    assert gradcheck(lambda a, b: F.mse_loss(a, b, reduction), [x, target])
+    assert gradcheck(lambda a, b: F.l1_loss(a, b, reduction), [x, target])
+    assert gradcheck(lambda a: F.cross_entropy(a, labels, weight=weight, reduction=reduction,
+                                               label_smoothing=0.1), [x])
+    assert gradcheck(lambda a: F.nll_loss(a, labels, weight=weight, reduction=reduction), [x])
+    assert gradcheck(lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction),
+                     [x, probabilities])
+
+
+def test_cross_entropy_of_huge_logits_is_finite():
+    logits = Tensor(np.array([[1e4, 0.0], [0.0, 1e4]], np.float32), requires_grad=True)
+    loss = nn.CrossEntropyLoss()(logits, np.array([1, 1]))
+    loss.backward()
+    assert loss.dtype == np.float32
+    np.testing.assert_allclose(loss.data, 5e3)
+    np.testing.assert_allclose(logits.grad, [[0.5, -0.5], [0.0, 0.0]])
+
+
+def test_nll_ignore_index_drops_samples_from_sum_and_count():
+    log_probs = Tensor(np.log(np.array([[0.5, 0.5], [0.25, 0.75], [0.1, 0.9]])))
+    loss = nn.NLLLoss(ignore_index=0)(log_probs, np.array([1, 0, 1]))
+    np.testing.assert_allclose(loss.data, -(np.log(0.5) + np.log(0.9)) / 2)
+
+
+@pytest.mark.parametrize("loss", [nn.CrossEntropyLoss(), nn.NLLLoss()])
+def test_class_losses_reject_float_labels_naming_them(loss):
+    with pytest.raises(ValueError, match=r"integer class labels.*float64.*\[0\.0, 1\.5\]"):
+        loss(Tensor(np.zeros((2, 3))), np.array([0.0, 1.5]))
+
+
+@pytest.mark.parametrize("loss", [nn.CrossEntropyLoss(), nn.NLLLoss()])
+def test_class_losses_reject_out_of_range_labels_naming_them(loss):
+    with pytest.raises(ValueError, match=r"labels \[3, -1\] are out of range \[0, 3\)"):
+        loss(Tensor(np.zeros((3, 3))), np.array([3, 0, -1]))
+
+
+def test_class_losses_check_label_shape_and_logit_rank():
+    with pytest.raises(ValueError, match=r"\(4, 3\) needs target shape \(4,\), got \(2,\)"):
+        nn.CrossEntropyLoss()(Tensor(np.zeros((4, 3))), np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"\(N, C\), got \(3,\)"):
+        nn.CrossEntropyLoss()(Tensor(np.zeros(3)), np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match=r"weight must have shape \(3,\)"):
+        nn.CrossEntropyLoss(weight=np.ones(2))(Tensor(np.zeros((1, 3))), np.array([0]))
+
+
+@pytest.mark.parametrize("loss", [nn.MSELoss(), nn.L1Loss(), nn.BCEWithLogitsLoss()])
+def test_elementwise_losses_reject_shape_mismatch_naming_both(loss):
+    with pytest.raises(ValueError, match=r"\(4, 1\).*\(4,\)"):
+        loss(Tensor(np.zeros((4, 1))), np.zeros(4))
+
+
+def test_bad_reduction_is_rejected_at_construction():
+    with pytest.raises(ValueError, match="'average'"):
+        nn.MSELoss(reduction="average")
+    with pytest.raises(ValueError, match="'average'"):
+        F.cross_entropy(Tensor(np.zeros((1, 2))), np.array([0]), reduction="average")
+
+
+def test_bce_target_dtype_follows_logits():
+    loss = nn.BCEWithLogitsLoss()(Tensor(np.zeros(3, np.float32)), np.array([0, 1, 1]))
+    assert loss.dtype == np.float32
+    np.testing.assert_allclose(loss.data, np.log(2.0), rtol=1e-6)
