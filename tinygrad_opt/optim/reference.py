@@ -4,7 +4,8 @@ Each function has its kernel's signature and, like it, updates ``param`` and the
 in place, performing the same floating-point operations in the same order (Python floats are
 "weak" scalars under NumPy 2, so float32 arrays stay float32). It also returns every
 intermediate of the update, in order, under the names of ``FORMULAS``; that is what
-``Optimizer.explain`` prints. Tests compare the kernels with these functions, and benchmarks
+``Optimizer.explain`` prints (``UPDATE_FORMULAS`` gives each rule's last line, the new
+``param``). Tests compare the kernels with these functions, and benchmarks
 time them as the NumPy baseline.
 """
 import numpy as np
@@ -38,7 +39,16 @@ FORMULAS = {
     "nadam_denom": "denom = sqrt(v / bc2) + eps",
     "grad_coef": "c_g = lr * (1 - mu) / (1 - mu_product)",
     "avg_coef": "c_m = lr * mu_next / (1 - mu_product * mu_next)",
-    "param": "param = param - (the step above)",
+}
+
+UPDATE_FORMULAS = {
+    "sgd_update": "param = param - lr * d  (d = g without momentum)",
+    "adagrad_update": "param = param - clr * g / std",
+    "adadelta_update": "param = param - lr * delta",
+    "rmsprop_update": "param = param - lr * b (momentum), else param - lr * g / avg",
+    "adam_update": "param = param - step_size * m / denom",
+    "adamax_update": "param = param - step_size * m / u",
+    "nadam_update": "param = param - c_g * g / denom - c_m * m / denom",
 }
 
 

@@ -1,0 +1,50 @@
+"""Adamax: Adam with an infinity-norm second moment."""
+from .optimizer import Optimizer, check_betas, check_non_negative
+
+
+class Adamax(Optimizer):
+    r"""Adamax (Kingma & Ba, 2015, section 7), ``torch.optim.Adamax``'s rule and defaults.
+
+    For each parameter p with gradient g at step t = 1, 2, ... (lambda = ``weight_decay``)::
+
+        1. g   = g + lambda * p                            (only if weight_decay != 0)
+        2. m_t = beta1 * m_{t-1} + (1 - beta1) * g         (``exp_avg``, m_0 = 0; as a lerp)
+        3. u_t = max(beta2 * u_{t-1}, |g| + eps)           (``exp_inf``, u_0 = 0)
+        4. p   = p - lr / (1 - beta1^t) * m_t / u_t
+
+    eps is added to |g| inside the max (not to the denominator afterwards), so u_t >= eps
+    and the division is always safe. u needs no bias correction. State: ``step`` (float),
+    ``exp_avg``, ``exp_inf``. On the first step u_1 = |g| + eps and m_1 / (1 - beta1) = g, so
+    each coordinate moves by about lr * sign(g).
+
+    Relation to the course notes: Adam's v_t = beta2 v + (1 - beta2) g^2 generalised to the
+    p-norm and taken to p -> infinity becomes the running max of step 3.
+
+    Args:
+        params: parameters or param groups to optimize.
+        lr: learning rate (>= 0), default 2e-3.
+        betas: (beta1, beta2), each in [0, 1).
+        eps: term added to |g| (>= 0).
+        weight_decay: L2 penalty lambda (>= 0).
+
+    Raises:
+        ValueError: a negative lr, eps or weight_decay, or a beta outside [0, 1).
+    """
+
+    _kernel_name = "adamax_update"
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0):
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+                                      weight_decay=weight_decay))
+
+    def _check_options(self, options):
+        check_non_negative(options, "lr", "eps", "weight_decay")
+        check_betas(options)
+
+    def _initial_state(self, group):
+        return {"step": 0.0}, {"exp_avg": 0.0, "exp_inf": 0.0}
+
+    def _arguments(self, group, param, grad, arrays, scalars, fresh):
+        beta1, beta2 = group["betas"]
+        return (param, grad, arrays["exp_avg"], arrays["exp_inf"], scalars["step"], group["lr"],
+                beta1, beta2, group["eps"], group["weight_decay"])

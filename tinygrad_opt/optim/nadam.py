@@ -1,0 +1,63 @@
+"""NAdam: Adam with Nesterov momentum and a warming-up momentum schedule."""
+from .optimizer import Optimizer, check_betas, check_non_negative
+
+
+class NAdam(Optimizer):
+    r"""NAdam (Dozat, 2016), ``torch.optim.NAdam``'s rule and defaults.
+
+    For each parameter p with gradient g at step t = 1, 2, ... (lambda = ``weight_decay``,
+    psi = ``momentum_decay``)::
+
+        1. g       = g + lambda * p                            (only if weight_decay != 0)
+        2. mu_t    = beta1 * (1 - 0.5 * 0.96^(t psi)),   mu_{t+1} likewise with t + 1
+        3. P_t     = P_{t-1} * mu_t                            (``mu_product``, P_0 = 1)
+        4. m_t     = beta1 * m_{t-1} + (1 - beta1) * g         (``exp_avg``; as a lerp)
+        5. v_t     = beta2 * v_{t-1} + (1 - beta2) * g^2       (``exp_avg_sq``)
+        6. denom   = sqrt(v_t / (1 - beta2^t)) + eps
+        7. p       = p - lr * (1 - mu_t) / (1 - P_t) * g / denom
+        8. p       = p - lr * mu_{t+1} / (1 - P_t * mu_{t+1}) * m_t / denom
+
+    eps is added after the bias-corrected square root (as in Adam); steps 7 and 8 are two
+    separate in-place additions, as in PyTorch. State: ``step`` and ``mu_product`` (Python
+    floats) and ``exp_avg``, ``exp_avg_sq``. The schedule mu_t rises from about
+    beta1 / 2 towards beta1, so momentum warms up over the first few hundred steps.
+
+    Relation to the course notes: Nesterov's look-ahead applied to Adam: step 8 uses the
+    momentum of the *next* step, and step 7 adds the current gradient's share directly, the
+    way SGD's Nesterov form adds mu * b to g.
+
+    Args:
+        params: parameters or param groups to optimize.
+        lr: learning rate (>= 0), default 2e-3.
+        betas: (beta1, beta2), each in [0, 1).
+        eps: term added to the denominator (>= 0).
+        weight_decay: L2 penalty lambda (>= 0).
+        momentum_decay: psi of the momentum schedule (>= 0).
+
+    Raises:
+        ValueError: a negative lr, eps, weight_decay or momentum_decay, or a beta outside
+            [0, 1).
+    """
+
+    _kernel_name = "nadam_update"
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 momentum_decay=4e-3):
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+                                      weight_decay=weight_decay, momentum_decay=momentum_decay))
+
+    def _check_options(self, options):
+        check_non_negative(options, "lr", "eps", "weight_decay", "momentum_decay")
+        check_betas(options)
+
+    def _initial_state(self, group):
+        return {"step": 0.0, "mu_product": 1.0}, {"exp_avg": 0.0, "exp_avg_sq": 0.0}
+
+    def _arguments(self, group, param, grad, arrays, scalars, fresh):
+        beta1, beta2 = group["betas"]
+        return (param, grad, arrays["exp_avg"], arrays["exp_avg_sq"], scalars["step"],
+                scalars["mu_product"], group["lr"], beta1, beta2, group["eps"],
+                group["weight_decay"], group["momentum_decay"])
+
+    def _finish(self, scalars, result):
+        return {**scalars, "mu_product": result}
