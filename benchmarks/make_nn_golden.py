@@ -121,11 +121,33 @@ def record_losses(record, rng):
                  np.array([1e4, -1e4, 50.0, -50.0]), np.array([0.0, 1.0, 0.3, 1.0]))
 
 
+def record_mlp(record, rng):
+    """Linear -> BatchNorm1d -> ReLU -> Linear -> cross-entropy, weights stored in PyTorch's
+    (out, in) layout: our Dense weight is their transpose."""
+    model = torch.nn.Sequential(torch.nn.Linear(4, 5), torch.nn.BatchNorm1d(5),
+                                torch.nn.ReLU(), torch.nn.Linear(5, 3)).double()
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            param.copy_(_t(rng.normal(0.0, 0.7, tuple(param.shape))))
+            record[f"mlp/param/{name}"] = param.numpy().copy()
+    x = rng.normal(size=(8, 4))
+    y = rng.integers(0, 3, 8)
+    loss = F.cross_entropy(model(_t(x)), torch.tensor(y))
+    loss.backward()
+    record["mlp/x"], record["mlp/y"] = x, y
+    record["mlp/loss"] = loss.detach().numpy()
+    for name, param in model.named_parameters():
+        record[f"mlp/grad/{name}"] = param.grad.numpy()
+    record["mlp/running_mean"] = model[1].running_mean.numpy().copy()
+    record["mlp/running_var"] = model[1].running_var.numpy().copy()
+
+
 def main():
     rng = np.random.default_rng(20240613)
     record = {}
     record_norms(record, rng)
     record_losses(record, rng)
+    record_mlp(record, rng)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     np.savez(OUT, **record)
     print(f"wrote {len(record)} arrays to {OUT} (torch {torch.__version__})")

@@ -78,3 +78,21 @@ def test_losses_match_pytorch(reduction):
 def test_extreme_logits_match_pytorch():
     _check_loss("ce_extreme", F.cross_entropy)
     _check_loss("bce_extreme", F.binary_cross_entropy_with_logits)
+
+
+def test_mlp_loss_and_gradients_match_pytorch_with_transposed_weights():
+    model = nn.Sequential(nn.Dense(4, 5), nn.BatchNorm1d(5), nn.ReLU(), nn.Dense(5, 3))
+    model.to(np.float64)
+    # PyTorch names "0.weight"; ours "layers.0.weight"; Linear weights are transposed
+    for name, param in model.named_parameters():
+        value = GOLDEN[f"mlp/param/{name.removeprefix('layers.')}"]
+        param.data[...] = value.T if param.ndim == 2 else value
+    loss = nn.CrossEntropyLoss()(model(Tensor(GOLDEN["mlp/x"])), GOLDEN["mlp/y"])
+    loss.backward()
+    _close(loss.data, "mlp", "loss")
+    for name, param in model.named_parameters():
+        expected = GOLDEN[f"mlp/grad/{name.removeprefix('layers.')}"]
+        np.testing.assert_allclose(param.grad, expected.T if param.ndim == 2 else expected,
+                                   rtol=1e-10, atol=1e-12, err_msg=name)
+    _close(model[1].running_mean, "mlp", "running_mean")
+    _close(model[1].running_var, "mlp", "running_var")
