@@ -66,10 +66,11 @@ class Function:
       needed, see ``self.needs_input_grad``).
     """
 
-    def __init__(self):
-        self.parents = ()
-        self.needs_input_grad = ()
-        self.saved_tensors = ()
+    # Defaults for an op applied outside the graph; ``Tensor._apply`` sets the first two on
+    # ops it records (class attributes, so creating a Function costs no __init__ call).
+    parents = ()
+    needs_input_grad = ()
+    saved_tensors = ()
 
     def save_for_backward(self, *arrays):
         """Keep arrays that ``backward`` will read (available as ``self.saved_tensors``)."""
@@ -102,6 +103,13 @@ def topological_order(root):
     return order
 
 
+backward_observers = []
+"""Callables ``observer(node, node_grad, input_grads)`` that ``backward`` calls at each node it
+visits, in order: ``node_grad`` is dL/d(node), ``input_grads`` what the node passes to each of
+its parents (empty for a leaf). Used by ``trace.trace_backward`` to show backprop step by step.
+"""
+
+
 def backward(root, grad):
     """Propagate ``grad`` = dL/d(root) to every leaf below ``root`` that requires grad.
 
@@ -115,12 +123,14 @@ def backward(root, grad):
         if node_grad is None:
             continue
         fn = node._ctx
+        input_grads = () if fn is None else fn.backward(node_grad)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        for observer in backward_observers:
+            observer(node, node_grad, input_grads)
         if fn is None:
             node._accumulate_grad(node_grad)
             continue
-        input_grads = fn.backward(node_grad)
-        if not isinstance(input_grads, tuple):
-            input_grads = (input_grads,)
         for parent, parent_grad, needed in zip(fn.parents, input_grads, fn.needs_input_grad):
             if not needed or parent_grad is None:
                 continue

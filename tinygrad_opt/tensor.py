@@ -76,20 +76,23 @@ class Tensor:
 
         Inputs that are not Tensors (scalars, arrays) become constants; a Python scalar
         takes the dtype of the first floating-point Tensor input, as NumPy's weak scalars do.
+        This runs for every op, so it avoids generators and allocates only what it records.
         """
-        like = next((x.data.dtype for x in inputs if isinstance(x, Tensor)
-                     and x.data.dtype.kind == "f"), None)
-        tensors = tuple(x if isinstance(x, Tensor) else _constant(x, like) for x in inputs)
+        for x in inputs:
+            if not isinstance(x, Tensor):
+                inputs = _lift_constants(inputs)
+                break
         fn = function_class()
-        track = autograd._grad_enabled and any(t.requires_grad for t in tensors)
-        if track:
-            fn.needs_input_grad = tuple(t.requires_grad for t in tensors)
-        out = Tensor._wrap(fn.forward(*(t.data for t in tensors), **options))
-        if track:
-            fn.parents = tensors
-            out.requires_grad = True
-            out._ctx = fn
-        return out
+        if autograd._grad_enabled:
+            needs_input_grad = tuple([t.requires_grad for t in inputs])
+            if True in needs_input_grad:
+                fn.needs_input_grad = needs_input_grad
+                out = Tensor._wrap(fn.forward(*[t.data for t in inputs], **options))
+                fn.parents = inputs
+                out.requires_grad = True
+                out._ctx = fn
+                return out
+        return Tensor._wrap(fn.forward(*[t.data for t in inputs], **options))
 
     # ----- properties ------------------------------------------------------------------
     @property
@@ -361,6 +364,13 @@ class Cast(autograd.Function):
 
     def backward(self, grad):
         return (grad.astype(self.dtype, copy=False),)
+
+
+def _lift_constants(inputs):
+    """Inputs with every non-Tensor wrapped as a constant Tensor (see ``Tensor._apply``)."""
+    like = next((x.data.dtype for x in inputs
+                 if isinstance(x, Tensor) and x.data.dtype.kind == "f"), None)
+    return tuple(x if isinstance(x, Tensor) else _constant(x, like) for x in inputs)
 
 
 def _constant(value, like_dtype):
