@@ -26,7 +26,8 @@ def test_dense_without_bias_and_with_leading_axes(rng):
 
 
 def test_dense_wrong_width_names_expected_and_actual():
-    with pytest.raises(ValueError, match=r"expected input with 3 features.*\(4, 5\)"):
+    message = r"expected input with 3 features.*got 5 \(input shape \(4, 5\)\)"
+    with pytest.raises(ValueError, match=message):
         nn.Dense(3, 2)(Tensor(np.ones((4, 5), np.float32)))
 
 

@@ -67,6 +67,12 @@ def test_nll_ignore_index_drops_samples_from_sum_and_count():
     np.testing.assert_allclose(loss.data, -(np.log(0.5) + np.log(0.9)) / 2)
 
 
+@pytest.mark.parametrize("loss", [nn.CrossEntropyLoss(ignore_index=1),
+                                  nn.NLLLoss(ignore_index=1)])
+def test_all_ignored_mean_is_nan_as_pytorch(loss):
+    assert np.isnan(loss(Tensor(np.zeros((2, 3))), np.array([1, 1])).item())
+
+
 @pytest.mark.parametrize("loss", [nn.CrossEntropyLoss(), nn.NLLLoss()])
 def test_class_losses_reject_float_labels_naming_them(loss):
     with pytest.raises(ValueError, match=r"integer class labels.*float64.*\[0\.0, 1\.5\]"):

@@ -298,9 +298,12 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     if weight is not None:
         sample_weight = sample_weight * weight[safe_labels]
     losses = -(input[np.arange(input.shape[0]), safe_labels] * sample_weight)
-    if reduction == "mean":
-        return losses.sum() / sample_weight.sum()
-    return _reduce(losses, reduction)
+    if reduction != "mean":
+        return _reduce(losses, reduction)
+    total_weight = sample_weight.sum()
+    if total_weight == 0:  # every sample ignored: 0/0, nan as in PyTorch, without a warning
+        return losses.sum() * float("nan")
+    return losses.sum() / total_weight
 
 
 def binary_cross_entropy_with_logits(input, target, reduction="mean"):

@@ -62,7 +62,8 @@ class Dense(Module):
         width = x.shape[-1] if len(x.shape) else None
         if width != self.in_features:
             raise ValueError(f"{type(self).__name__} expected input with {self.in_features} "
-                             f"features in its last axis, got shape {tuple(x.shape)}")
+                             f"features in its last axis, got {width} (input shape "
+                             f"{tuple(x.shape)})")
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self):

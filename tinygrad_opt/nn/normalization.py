@@ -12,8 +12,8 @@ from .module import Module, Parameter
 def _check_channels(layer, x, expected):
     channels = x.shape[1] if len(x.shape) >= 2 else None
     if channels != expected:
-        raise ValueError(f"{layer} expected {expected} channels in axis 1, got input of "
-                         f"shape {tuple(x.shape)}")
+        raise ValueError(f"{layer} expected {expected} channels in axis 1, got {channels} "
+                         f"(input shape {tuple(x.shape)})")
 
 
 class BatchNorm1d(Module):
