@@ -162,3 +162,12 @@ def test_repr_shows_tree_shapes_and_counts():
 def test_forward_must_be_defined():
     with pytest.raises(NotImplementedError, match="Empty"):
         type("Empty", (nn.Module,), {})()(1)
+
+
+def test_to_after_optimizer_creation_gives_gradients_of_the_new_dtype():
+    import tinygrad_opt as tg
+    layer = tg.nn.Dense(3, 2)
+    tg.optim.Adam(layer.parameters())  # attaches flat gradient slots of float32
+    layer.to(np.float64)
+    layer(tg.Tensor(np.ones((4, 3)))).sum().backward()
+    assert layer.weight.grad.dtype == np.float64

@@ -201,6 +201,7 @@ class Module:
             raise ValueError(f"to(): dtype must be a floating dtype, got {dtype}")
         for param in self.parameters():
             param.data = param.data.astype(dtype)
+            param._grad_buffer = None  # an optimizer's flat gradient slot has the old dtype
             if param.grad is not None:
                 param.grad = param.grad.astype(dtype)
         for _, module in self.named_modules():
