@@ -84,20 +84,19 @@ class LRScheduler(ABC):
     def __init__(self, optimizer, last_epoch=-1):
         check_optimizer(optimizer)
         self.optimizer = optimizer
-        if last_epoch == -1:
-            for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
-        else:
+        if last_epoch != -1:
             for index, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
                     raise KeyError(
                         f"param_groups[{index}] has no 'initial_lr': resuming with "
                         f"last_epoch={last_epoch} needs the optimizer state of the original run"
                     )
-        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.base_lrs = [group.get("initial_lr", group["lr"]) for group in optimizer.param_groups]
         self.last_epoch = last_epoch
-        # The closed form runs every argument check of the schedule before any rate changes.
+        # The closed form runs every argument check of the schedule before any group changes.
         self._closed_form_lrs(0)
+        for group, base_lr in zip(optimizer.param_groups, self.base_lrs, strict=True):
+            group["initial_lr"] = base_lr
         self._initial_step()
 
     @abstractmethod

@@ -1,4 +1,4 @@
-"""Monotone schedules: constant warm-up, step, multistep, exponential, inverse-time, linear, poly."""
+"""Monotone schedules: constant, step, multistep, exponential, inverse-time, linear, poly."""
 
 from bisect import bisect_right
 
