@@ -1,0 +1,5 @@
+"""Pictures of optimization: training curves, schedules, optimizer paths, loss landscapes,
+gradient checks and computation graphs. Every function returns a matplotlib Figure and
+saves it when given ``path=``; matplotlib is imported only when a function runs."""
+from .graph import draw_graph, to_dot
+from .gradcheck import plot_eps_sweep, plot_gradcheck
