@@ -35,7 +35,8 @@ def _plateau_metrics(steps, phase):
     return [max(0.2, 1.0 - 0.02 * t) + 0.01 * math.sin(1.3 * t + phase) for t in range(steps)]
 
 
-def _cases():
+def _stateless_cases():
+    """Schedulers stepped without arguments: (name, kwargs, optimizer kind, steps)."""
     sgd, momentum, adam = "sgd", "sgd_momentum", "adam"
     cases = [
         ("LambdaLR", {"lr_lambda": "power"}, sgd, 300),
@@ -73,9 +74,14 @@ def _cases():
                         "cycle_momentum": False}, sgd, 101),
         ("OneCycleLR", {"max_lr": 0.1, "total_steps": 150, "three_phase": True}, momentum, 150),
     ]
-    table = [{"name": name, "kwargs": kwargs, "optimizer": kind, "steps": steps}
-             for name, kwargs, kind, steps in cases]
-    table += [
+    return [{"name": name, "kwargs": kwargs, "optimizer": kind, "steps": steps}
+            for name, kwargs, kind, steps in cases]
+
+
+def _stateful_cases():
+    """ReduceLROnPlateau (with its metric stream) and SequentialLR (with its schedulers)."""
+    sgd = "sgd"
+    return [
         {"name": "ReduceLROnPlateau", "kwargs": {}, "optimizer": sgd, "steps": 300,
          "metrics": _plateau_metrics(300, 0.0)},
         {"name": "ReduceLROnPlateau", "optimizer": sgd, "steps": 300,
@@ -98,7 +104,6 @@ def _cases():
                         {"name": "StepLR", "kwargs": {"step_size": 10, "gamma": 0.5}},
                         {"name": "CosineAnnealingWarmRestarts", "kwargs": {"T_0": 10}}]},
     ]
-    return table
 
 
 def _optimizer(kind):
@@ -144,7 +149,7 @@ def _record(spec):
 
 def main():
     warnings.filterwarnings("ignore", category=UserWarning)
-    cases = _cases()
+    cases = _stateless_cases() + _stateful_cases()
     record = {"cases": np.array(json.dumps(cases))}
     for index, spec in enumerate(cases):
         lrs, momenta = _record(spec)

@@ -7,6 +7,8 @@ import pathlib
 import numpy as np
 import pytest
 
+from tinygrad_opt import optim
+from tinygrad_opt.nn import Parameter
 from tinygrad_opt.optim import lr_scheduler, schedules
 
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "schedule_golden.npz"
@@ -384,3 +386,30 @@ def test_cycling_momentum_needs_momentum_or_betas(scheduler_class, args):
         scheduler_class(optimizer, *args)
     scheduler_class(optimizer, *args, cycle_momentum=False)
     assert "momentum" not in optimizer.param_groups[0]
+
+
+def _real_parameter():
+    return Parameter(np.array([1.0, -2.0]))
+
+
+@pytest.mark.parametrize("optimizer_class, key", [("SGD", "momentum"), ("RMSprop", "momentum"),
+                                                  ("Adam", "betas"), ("NAdam", "betas")])
+def test_one_cycle_drives_real_optimizers_momentum(optimizer_class, key):
+    parameter = _real_parameter()
+    optimizer = getattr(optim, optimizer_class)([parameter], lr=0.1)
+    scheduler = lr_scheduler.OneCycleLR(optimizer, max_lr=0.5, total_steps=20)
+    seen = []
+    for step in range(1, 21):
+        parameter.grad = np.ones(2)
+        optimizer.step()
+        scheduler.step()
+        value = optimizer.param_groups[0][key]
+        seen.append(value[0] if key == "betas" else value)
+        assert optimizer.param_groups[0]["lr"] == schedules.one_cycle(step, 0.5, 20)
+    assert seen == [schedules.one_cycle_momentum(step, 20) for step in range(1, 21)]
+
+
+def test_cycling_momentum_on_real_adagrad_raises():
+    optimizer = optim.Adagrad([_real_parameter()], lr=0.1)
+    with pytest.raises(ValueError, match="Adagrad has \\["):
+        lr_scheduler.CyclicLR(optimizer, 0.01, 0.1)
