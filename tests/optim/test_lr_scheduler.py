@@ -219,14 +219,14 @@ def test_chainable_schedulers_compose_on_one_optimizer():
 @pytest.mark.parametrize("make, fragment", [
     (lambda opt: lr_scheduler.StepLR(opt, 0), "step_size must be a positive integer, got 0"),
     (lambda opt: lr_scheduler.LinearLR(opt, start_factor=2.0), "start_factor must lie in"),
-    (lambda opt: lr_scheduler.CosineAnnealingLR(opt, T_max=-3), "T_max must lie in (0, inf]"),
+    (lambda opt: lr_scheduler.CosineAnnealingLR(opt, T_max=-3), "T_max must lie in (0, inf)"),
     (lambda opt: lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=0), "T_0 must be a positive"),
     (lambda opt: lr_scheduler.CyclicLR(opt, 0.1, 1.0, mode="saw"), "got 'saw'"),
     (lambda opt: lr_scheduler.CyclicLR(opt, [0.1], 1.0), "base_lr must have one value per"),
     (lambda opt: lr_scheduler.OneCycleLR(opt, 0.1), "needs total_steps, or both epochs"),
     (lambda opt: lr_scheduler.OneCycleLR(opt, 0.1, 0), "total_steps must be a positive"),
     (lambda opt: lr_scheduler.OneCycleLR(opt, 0.1, 10, pct_start=-0.1), "pct_start must lie"),
-    (lambda opt: lr_scheduler.ReduceLROnPlateau(opt, factor=1.0), "factor must be < 1.0"),
+    (lambda opt: lr_scheduler.ReduceLROnPlateau(opt, factor=1.0), "factor must lie in [0, 1), got 1.0"),
     (lambda opt: lr_scheduler.ReduceLROnPlateau(opt, mode="up"), "got 'up'"),
     (lambda opt: lr_scheduler.ReduceLROnPlateau(opt, patience=-1), "patience must be"),
     (lambda opt: lr_scheduler.SequentialLR(opt, [], []), "at least one scheduler"),
@@ -263,7 +263,7 @@ def test_warm_restarts_accept_fractional_epochs():
         assert optimizer.lrs() == [schedules.sgdr_value(cur, length, lr, 0.001)
                                    for lr in GROUP_LRS]
         assert scheduler.last_epoch == math.floor(epoch)
-    with pytest.raises(ValueError, match="step must lie in \\[0, inf\\], got -1"):
+    with pytest.raises(ValueError, match="step must lie in \\[0, inf\\), got -1"):
         scheduler.step(-1)
 
 

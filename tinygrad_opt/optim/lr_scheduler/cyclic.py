@@ -3,6 +3,7 @@
 from abc import abstractmethod
 
 from .. import schedules
+from ..schedules._checks import check_positive_int
 from .base import LRScheduler, callable_state, check_optimizer, per_group
 
 
@@ -223,15 +224,11 @@ class OneCycleLR(_MomentumCyclingScheduler):
 
 def _resolve_total_steps(total_steps, epochs, steps_per_epoch):
     """``total_steps`` if given, else ``epochs * steps_per_epoch``; each a positive integer."""
-    def check(name, value):
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
     if total_steps is not None:
-        check("total_steps", total_steps)
+        check_positive_int("total_steps", total_steps)
         return total_steps
     if epochs is None or steps_per_epoch is None:
         raise ValueError("OneCycleLR needs total_steps, or both epochs and steps_per_epoch")
-    check("epochs", epochs)
-    check("steps_per_epoch", steps_per_epoch)
+    check_positive_int("epochs", epochs)
+    check_positive_int("steps_per_epoch", steps_per_epoch)
     return epochs * steps_per_epoch

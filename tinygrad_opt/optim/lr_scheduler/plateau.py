@@ -1,19 +1,9 @@
 """ReduceLROnPlateau: cut the rate when a monitored metric stops improving."""
 
 import math
-import numbers
 
+from ..schedules._checks import check_count, check_real
 from .base import LRScheduler, check_optimizer, per_group
-
-
-def _check_count(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
-
-
-def _check_nonnegative(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
-        raise ValueError(f"{name} must be a real number >= 0, got {value!r}")
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -53,16 +43,14 @@ class ReduceLROnPlateau(LRScheduler):
             raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
         if threshold_mode not in ("rel", "abs"):
             raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
-        _check_nonnegative("factor", factor)
-        if factor >= 1.0:
-            raise ValueError(f"factor must be < 1.0, got {factor!r}")
-        _check_count("patience", patience)
-        _check_count("cooldown", cooldown)
-        _check_nonnegative("threshold", threshold)
-        _check_nonnegative("eps", eps)
+        check_real("factor", factor, low=0, high=1, high_open=True)
+        check_count("patience", patience)
+        check_count("cooldown", cooldown)
+        check_real("threshold", threshold, low=0)
+        check_real("eps", eps, low=0)
         self.min_lrs = per_group("min_lr", optimizer, min_lr)
         for value in self.min_lrs:
-            _check_nonnegative("min_lr", value)
+            check_real("min_lr", value, low=0)
         self.optimizer = optimizer
         self.mode = mode
         self.factor = factor
