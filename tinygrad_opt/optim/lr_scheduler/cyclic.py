@@ -36,8 +36,10 @@ def write_momentums(optimizer, use_beta1, momentums):
 
 
 class _MomentumCyclingScheduler(LRScheduler):
-    """Shared part of CyclicLR and OneCycleLR: momentum (or beta1) follows its own schedule,
-    ``_momentums_at(step)``, written after every rate update when ``cycle_momentum`` is on."""
+    """Shared part of CyclicLR and OneCycleLR: momentum (or beta1) on its own schedule.
+
+    ``_momentums_at(step)`` is written after every rate update when ``cycle_momentum`` is on.
+    """
 
     def _configure_momentum(self, optimizer, cycle_momentum, base_momentum, max_momentum):
         self.cycle_momentum = cycle_momentum
@@ -139,8 +141,11 @@ class CyclicLR(_MomentumCyclingScheduler):
                 in zip(self.base_momentums, self.max_momentums, strict=True)]
 
     def state_dict(self):
-        """Scheduler state; a custom ``scale_fn`` is saved only as a callable object's
-        ``__dict__``, as in PyTorch."""
+        """Scheduler state; a custom ``scale_fn`` is saved as a callable object's ``__dict__``.
+
+        Returns:
+            A dict that :meth:`load_state_dict` accepts.
+        """
         state = super().state_dict()
         state["scale_fn"] = callable_state(self.scale_fn)
         return state

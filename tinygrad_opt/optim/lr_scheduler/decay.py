@@ -37,8 +37,11 @@ class LambdaLR(LRScheduler):
                 for function, base_lr in zip(self.lr_lambdas, self.base_lrs, strict=True)]
 
     def state_dict(self):
-        """Scheduler state; a lambda is saved only as a callable object's ``__dict__``, never as
-        a plain function, as in PyTorch."""
+        """Scheduler state; a lambda is saved as a callable object's ``__dict__`` (else None).
+
+        Returns:
+            A dict that :meth:`load_state_dict` accepts.
+        """
         state = super().state_dict()
         state["lr_lambdas"] = [callable_state(function) for function in self.lr_lambdas]
         return state
