@@ -34,6 +34,8 @@ class FlatGroup:
         self.param_buffer = np.empty(total, dtype=self.dtype)
         self.grad_buffer = np.zeros(total, dtype=self.dtype)
         self.state_buffers = {}
+        self.state_views = {}
+        self.lockstep = False  # the optimizer's note: last step was one call on the buffers
         self.param_views = [self._slot(self.param_buffer, i) for i in range(len(self.params))]
         self.grad_views = [self._slot(self.grad_buffer, i) for i in range(len(self.params))]
         for param, param_view, grad_view in zip(self.params, self.param_views, self.grad_views):
@@ -74,11 +76,17 @@ class FlatGroup:
         if grad is not view:
             np.copyto(view, grad)
 
-    def state_view(self, name, index):
-        """The slot of parameter ``index`` in the flat state buffer ``name`` (made on demand)."""
-        if name not in self.state_buffers:
+    def state_slots(self, name):
+        """Each parameter's view of the flat state buffer ``name`` (made on first use)."""
+        if name not in self.state_views:
             self.state_buffers[name] = np.zeros_like(self.param_buffer)
-        return self._slot(self.state_buffers[name], index)
+            self.state_views[name] = [self._slot(self.state_buffers[name], index)
+                                      for index in range(len(self.params))]
+        return self.state_views[name]
+
+    def in_place(self):
+        """True when every ``param.data`` is still its view of the buffer (the usual case)."""
+        return all(param.data is view for param, view in zip(self.params, self.param_views))
 
     def release(self):
         """Give the parameters back their own gradients: backward stops writing the buffer."""

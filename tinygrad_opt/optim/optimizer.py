@@ -35,6 +35,9 @@ def check_betas(options):
                              f"(must be in [0, 1))")
 
 
+_NOTHING_CREATED = frozenset()
+
+
 class _StateArrays(dict):
     """State arrays by name; a name the group's options leave unused reads as empty."""
 
@@ -151,19 +154,17 @@ class Optimizer:
         if not updated:
             return
         flat = self._checked_flat(index)
-        fresh = [self._prepare(group, flat, i) for i in updated]
-        if flat is not None and len(updated) == len(params) and self._in_lockstep(params, fresh):
-            for i in updated:
-                flat.adopt_grad(i)
-            first = self.state[params[0]]
-            arrays = {name: flat.state_buffers[name] for name in first
-                      if isinstance(first[name], np.ndarray)}
-            scalars = self._update(group, flat.param_buffer, flat.grad_buffer, arrays, first,
-                                   fresh[0], [(param, flat.offsets[i]) for i, param in
-                                              enumerate(params)])
-            for param in params:
-                self.state[param].update(scalars)
+        scalars, fills = self._initial_state(group)
+        whole = flat is not None and len(updated) == len(params)
+        if whole and self._unchanged(flat, fills):
+            self._step_flat(group, flat, _NOTHING_CREATED)
             return
+        fresh = [self._prepare(params[i], i, flat, scalars, fills) for i in updated]
+        if whole and self._in_lockstep(params, fresh):
+            self._step_flat(group, flat, fresh[0])
+            return
+        if flat is not None:
+            flat.lockstep = False
         for i, names in zip(updated, fresh):
             param = params[i]
             state = self.state[param]
@@ -176,54 +177,82 @@ class Optimizer:
             state.update(self._update(group, param.data.reshape(-1), grad.reshape(-1), arrays,
                                       state, names, [(param, 0)]))
 
+    def _step_flat(self, group, flat, fresh):
+        """Update the whole group with one kernel call on its flat buffers."""
+        params = flat.params
+        for i in range(len(params)):
+            flat.adopt_grad(i)
+        first = self.state[params[0]]
+        arrays = {name: flat.state_buffers[name] for name in first
+                  if isinstance(first[name], np.ndarray)}
+        owners = [(param, offset) for param, offset in zip(params, flat.offsets)]
+        new_scalars = self._update(group, flat.param_buffer, flat.grad_buffer, arrays, first,
+                                   fresh, owners)
+        for param in params:
+            self.state[param].update(new_scalars)
+        flat.lockstep = True
+
     def _checked_flat(self, index):
         """The group's flat layout after adopting replaced ``.data``; None if it broke."""
         flat = self._flat_groups[index]
-        if flat is None:
-            return None
+        if flat is None or flat.in_place():
+            return flat
         if all(flat.adopt_param(i) for i in range(len(flat.params))):
             return flat
         flat.release()
         self._flat_groups[index] = None
         return None
 
-    def _prepare(self, group, flat, index):
-        """Create missing state for parameter ``index`` (as flat views when the group is
-        flat) and return the names of the state arrays it created."""
-        param = group["params"][index]
+    def _prepare(self, param, index, flat, scalars, fills):
+        """Create missing state for ``param`` (as views of the flat buffers when ``flat`` is
+        not None) and return the names of the state arrays it created for this step."""
         if flat is None and not param.data.flags.c_contiguous:
             param.data = np.ascontiguousarray(param.data)
-        state = self.state.setdefault(param, {})
-        scalars, fills = self._initial_state(group)
-        for name, value in scalars.items():
-            state.setdefault(name, value)
-        created = set()
+        state = self.state.get(param)
+        if state is None:
+            state = self.state[param] = dict(scalars)
+        created = _NOTHING_CREATED
         for name, fill in fills.items():
             current = state.get(name)
-            if current is None:
-                created.add(name)
             if flat is not None:
-                view = flat.state_view(name, index)
+                view = flat.state_slots(name)[index]
+                if current is view:
+                    continue
                 if current is None:
                     view.fill(fill)
-                elif current is not view:
+                else:
                     np.copyto(view, current)
                 state[name] = view
             elif current is None:
                 state[name] = np.full_like(param.data, fill)
-        return frozenset(created)
+            if current is None:
+                created = created | {name}
+        for name, value in scalars.items():
+            state.setdefault(name, value)
+        return created
+
+    def _unchanged(self, flat, fills):
+        """True when the last step updated the whole group in one call and every state
+        array is still its flat view: the state is then complete and in lockstep."""
+        if not flat.lockstep:
+            return False
+        for name in fills:
+            slots = flat.state_slots(name)
+            if not all(self.state[param].get(name) is view
+                       for param, view in zip(flat.params, slots)):
+                return False
+        return True
 
     def _in_lockstep(self, params, fresh):
         """True when all parameters have equal scalar state and the same state arrays, so
         one kernel call over the flat buffers updates them all exactly as separate calls."""
         first = self.state[params[0]]
-        scalars = {name: value for name, value in first.items()
-                   if not isinstance(value, np.ndarray)}
         for param, names in zip(params, fresh):
             state = self.state[param]
             if names != fresh[0] or state.keys() != first.keys():
                 return False
-            if any(state[name] != value for name, value in scalars.items()):
+            if any(state[name] != value for name, value in first.items()
+                   if not isinstance(value, np.ndarray)):
                 return False
         return True
 
@@ -298,6 +327,9 @@ class Optimizer:
             group.update(options)
         self.state = state
         self._last_update = {}
+        for flat in self._flat_groups:
+            if flat is not None:
+                flat.lockstep = False
 
     # ----- teaching aids --------------------------------------------------------------
 
@@ -363,7 +395,7 @@ def _check_params(params, known):
 def _plain_argument(value):
     """Kernel arguments as arrays, Python bools or Python floats: an int or NumPy scalar
     would make Numba compile (and cache) another specialisation of the kernel."""
-    if isinstance(value, np.ndarray):
+    if type(value) is float or isinstance(value, np.ndarray):
         return value
     if isinstance(value, (bool, np.bool_)):
         return bool(value)

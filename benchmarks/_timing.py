@@ -1,0 +1,38 @@
+"""Shared timing helpers for the benchmarks: interleaved runs, medians, plain tables."""
+import statistics
+import time
+
+
+def interleaved_medians(contenders, repeats, warmup=2):
+    """Median seconds per call of each contender, timed round-robin.
+
+    Interleaving (a, b, c, a, b, c, ...) spreads drifts in clock speed and cache state
+    evenly over the contenders instead of penalising whichever runs last.
+
+    Args:
+        contenders: dict name -> zero-argument callable.
+        repeats: timed calls per contender.
+        warmup: untimed calls per contender first (JIT compilation, first-touch pages).
+
+    Returns:
+        dict name -> median seconds.
+    """
+    for function in contenders.values():
+        for _ in range(warmup):
+            function()
+    samples = {name: [] for name in contenders}
+    for _ in range(repeats):
+        for name, function in contenders.items():
+            start = time.perf_counter()
+            function()
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def format_table(headers, rows):
+    """Rows of values as a fixed-width text table, columns as wide as their widest cell."""
+    cells = [[str(value) for value in row] for row in [headers] + list(rows)]
+    widths = [max(len(row[column]) for row in cells) for column in range(len(headers))]
+    lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
