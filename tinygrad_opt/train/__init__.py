@@ -1,0 +1,22 @@
+"""Training: the ``fit`` loop, stopping rules and other callbacks, and the LR range test.
+
+``fit`` trains a model over a DataLoader and returns a ``History``; a NaN or infinite loss
+or gradient raises ``TrainingDiverged`` with the model at its last good weights;
+``checkpoint=``/``resume=`` save and continue runs exactly. This layer imports tensor,
+autograd, nn-free helpers and ``_random`` only (never viz, cli or matplotlib).
+"""
+from tinygrad_opt.train.callbacks import (AnyOf, Callback, ConvergenceThreshold, EarlyStopping,
+                                          LearningRateScheduler, LossThreshold, MaxDuration,
+                                          MaxIterations, MetricThreshold)
+from tinygrad_opt.train.history import History
+from tinygrad_opt.train.loop import TrainingDiverged, TrainingState, evaluate, fit
+from tinygrad_opt.train.lr_find import lr_find, suggest_lr
+from tinygrad_opt.train.metrics import accuracy
+from tinygrad_opt.train.progress import ProgressBar
+
+__all__ = [
+    "fit", "evaluate", "History", "TrainingDiverged", "TrainingState",
+    "Callback", "AnyOf", "EarlyStopping", "LossThreshold", "ConvergenceThreshold",
+    "MetricThreshold", "MaxIterations", "MaxDuration", "LearningRateScheduler",
+    "lr_find", "suggest_lr", "accuracy", "ProgressBar",
+]

@@ -1,0 +1,369 @@
+"""``fit``: the training loop, its divergence guard, and checkpoint/resume.
+
+One step is ``zero_grad -> forward -> loss -> backward -> guard -> optimizer.step()``. The
+guard keeps the model usable when training blows up:
+
+1. the loss (a Python float, needed anyway for the epoch mean) must be finite;
+2. every gradient must be finite: ``g . 1`` (one BLAS dot per parameter) is finite exactly
+   when all entries are, unless a finite sum overflows, which ``np.isfinite`` then settles;
+3. only then the parameters (and buffers) are copied into a preallocated backup and the
+   step is applied.
+
+On a non-finite loss or gradient at step ``s`` the backup, i.e. the weights after step
+``s - 2``, the last whose loss and gradients were both finite, is copied back and
+``TrainingDiverged`` raised. Measured on the digits MLP (64-128-10, batch 32, Adam,
+~500 us per step) the guard costs about 12 us per step: 6 us for the dot products and 6 us
+for the backup copy.
+"""
+import math
+import time
+
+import numpy as np
+
+from tinygrad_opt.autograd import no_grad
+from tinygrad_opt.tensor import Tensor
+from tinygrad_opt.train import resume as resume_io
+from tinygrad_opt.train.callbacks import AnyOf, Callback
+from tinygrad_opt.train.history import History
+from tinygrad_opt.train.metrics import resolve_metrics
+from tinygrad_opt.train.progress import ProgressBar
+
+# Schedulers stepped once per batch (their period is counted in steps); every other
+# scheduler is stepped once per epoch, and ReduceLROnPlateau with the monitored loss.
+_PER_BATCH_SCHEDULERS = ("CyclicLR", "OneCycleLR")
+_PLATEAU_SCHEDULERS = ("ReduceLROnPlateau",)
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss or a gradient became NaN or infinite; the model holds its last good weights.
+
+    Attributes:
+        epoch: 0-based epoch of the failing step.
+        step: 1-based global index of the failing step.
+        lr: the first param group's learning rate at that step.
+        quantity: what was not finite (``"the loss"`` or ``"the gradient of <name>"``).
+        restored_step: number of optimizer steps in the weights the model was restored to.
+    """
+
+    def __init__(self, epoch, step, lr, quantity, restored_step):
+        self.epoch = epoch
+        self.step = step
+        self.lr = lr
+        self.quantity = quantity
+        self.restored_step = restored_step
+        super().__init__(
+            f"training diverged at epoch {epoch + 1}, step {step} (lr={lr:g}): {quantity} is "
+            f"not finite. The model was restored to its weights after step {restored_step}, the "
+            f"last whose loss and gradients were finite; try a smaller learning rate.")
+
+
+class TrainingState:
+    """What callbacks see: the run's objects, counters and the latest logs.
+
+    Attributes:
+        model, optimizer, history: the objects being trained and recorded.
+        epochs: the total number of epochs asked for.
+        epoch: the current 0-based epoch.
+        step: optimizer steps taken so far (across resumes).
+        step_loss: the loss of the last step.
+        logs: the last finished epoch's values (``{"loss": ..., "val_loss": ..., ...}``).
+        log_names: the names every epoch's logs will hold.
+        stop_reason: None, or the message of the rule that asked to stop.
+    """
+
+    def __init__(self, model, optimizer, history, epochs, log_names):
+        self.model = model
+        self.optimizer = optimizer
+        self.history = history
+        self.epochs = epochs
+        self.epoch = 0
+        self.step = 0
+        self.step_loss = None
+        self.logs = {}
+        self.log_names = tuple(log_names)
+        self.stop_reason = None
+        self.seconds_before = 0.0
+        self.clock_start = time.perf_counter()
+
+    def request_stop(self, reason):
+        """Ask the loop to stop; the first reason given is kept."""
+        if self.stop_reason is None:
+            self.stop_reason = reason
+
+    def train_seconds(self):
+        """Seconds of training so far, including the runs this one resumed."""
+        return self.seconds_before + time.perf_counter() - self.clock_start
+
+
+def _class_names(obj):
+    return {cls.__name__ for cls in type(obj).__mro__}
+
+
+def _scheduler_mode(scheduler):
+    """``None``, ``"batch"``, ``"plateau"`` or ``"epoch"``: when and how to step it."""
+    if scheduler is None:
+        return None
+    names = _class_names(scheduler)
+    if names.intersection(_PER_BATCH_SCHEDULERS):
+        return "batch"
+    if names.intersection(_PLATEAU_SCHEDULERS):
+        return "plateau"
+    return "epoch"
+
+
+def _as_input(batch, dtype):
+    return Tensor(batch, dtype=dtype)
+
+
+def _as_target(batch, dtype):
+    """Integer labels stay arrays (as CrossEntropyLoss takes them); float targets become
+    Tensors of the model's dtype."""
+    if batch is None or batch.dtype.kind in "iub":
+        return batch
+    return Tensor(batch, dtype=dtype)
+
+
+def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
+    """Mean loss and metrics of ``model`` over ``loader``, in eval mode without a graph.
+
+    Args:
+        model: a Module; its training flag is restored afterwards.
+        loss_fn: ``loss_fn(outputs, targets) -> scalar Tensor`` (mean over the batch).
+        loader: iterable of ``(xb, yb)`` NumPy batches.
+        metrics: names or functions, as for ``fit``.
+
+    Returns:
+        ``{"loss": float, <metric>: float, ...}``, each the mean over samples.
+
+    Raises:
+        ValueError: an unknown metric, or a loader that yields no batch.
+    """
+    params = model.parameters()
+    dtype = params[0].data.dtype if params else np.float32
+    return _evaluate(model, loss_fn, loader, resolve_metrics(metrics), dtype)
+
+
+def _evaluate(model, loss_fn, loader, metrics, dtype):
+    was_training = model.training
+    model.eval()
+    total_loss, seen, sums = 0.0, 0, [0.0] * len(metrics)
+    try:
+        with no_grad():
+            for xb, yb in loader:
+                outputs = model(_as_input(xb, dtype))
+                count = len(xb)
+                total_loss += loss_fn(outputs, _as_target(yb, dtype)).item() * count
+                seen += count
+                for index, (_, metric) in enumerate(metrics):
+                    sums[index] += metric(outputs.data, yb) * count
+    finally:
+        model.train(was_training)
+    if seen == 0:
+        raise ValueError("evaluate: the loader yielded no batch")
+    logs = {"loss": total_loss / seen}
+    logs.update((name, value / seen) for (name, _), value in zip(metrics, sums))
+    return logs
+
+
+class _Trainer:
+    """The state and steps of one ``fit`` call (see ``fit`` for the arguments)."""
+
+    def __init__(self, model, loss_fn, optimizer, train_loader, epochs, val_loader,
+                 scheduler, callbacks, metrics, progress):
+        if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 0:
+            raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
+        callbacks = [callbacks] if isinstance(callbacks, Callback) else list(callbacks)
+        self.callback = AnyOf(*callbacks)
+        self.step_callbacks = [cb for cb in self.callback.callbacks
+                               if type(cb).on_step_end is not Callback.on_step_end]
+        self.model, self.loss_fn, self.optimizer = model, loss_fn, optimizer
+        self.train_loader, self.val_loader = train_loader, val_loader
+        self.scheduler, self.scheduler_mode = scheduler, _scheduler_mode(scheduler)
+        self.metrics = resolve_metrics(metrics)
+        self.progress = progress
+        self.named_params = list(model.named_parameters())
+        self.dtype = self.named_params[0][1].data.dtype if self.named_params else np.float32
+        self._init_guard()
+        names = ["loss", "lr"] + [name for name, _ in self.metrics]
+        if val_loader is not None:
+            names += ["val_loss"] + [f"val_{name}" for name, _ in self.metrics]
+        self.history = History()
+        self.state = TrainingState(model, optimizer, self.history, int(epochs), names)
+
+    def _init_guard(self):
+        """Preallocate the backup of parameters and buffers, and the ones for the dots."""
+        self.buffers = [array for _, array in self.model.named_buffers()]
+        self.param_backup = [np.empty_like(param.data) for _, param in self.named_params]
+        self.buffer_backup = [np.empty_like(array) for array in self.buffers]
+        self.backup_step = 0
+        ones = np.ones(max([param.data.size for _, param in self.named_params] or [0]),
+                       dtype=self.dtype)
+        self.grad_checks = [(name, param, ones[:param.data.size])
+                            for name, param in self.named_params]
+
+    # ----- the guard ------------------------------------------------------------------
+
+    def _snapshot(self):
+        for backup, (_, param) in zip(self.param_backup, self.named_params):
+            np.copyto(backup, param.data)
+        for backup, array in zip(self.buffer_backup, self.buffers):
+            np.copyto(backup, array)
+        self.backup_step = self.state.step
+
+    def _nonfinite_gradient(self):
+        """Name of the first parameter whose gradient has a NaN or inf, else None."""
+        for name, param, ones in self.grad_checks:
+            grad = param.grad
+            if grad is None:
+                continue
+            flat = grad.reshape(-1)
+            if not math.isfinite(flat.dot(ones)) and not np.isfinite(flat).all():
+                return name
+        return None
+
+    def _diverged(self, quantity):
+        for backup, (_, param) in zip(self.param_backup, self.named_params):
+            np.copyto(param.data, backup)
+        for backup, array in zip(self.buffer_backup, self.buffers):
+            np.copyto(array, backup)
+        self.optimizer.zero_grad()
+        lr = self.optimizer.param_groups[0]["lr"]
+        raise TrainingDiverged(self.state.epoch, self.state.step + 1, lr, quantity,
+                               self.backup_step)
+
+    # ----- one step, one epoch --------------------------------------------------------
+
+    def _train_step(self, xb, yb):
+        """One guarded optimizer step; returns (loss as a float, output array)."""
+        self.optimizer.zero_grad()
+        outputs = self.model(_as_input(xb, self.dtype))
+        loss = self.loss_fn(outputs, _as_target(yb, self.dtype))
+        loss_value = loss.item()
+        if not math.isfinite(loss_value):
+            self._diverged(f"the loss ({loss_value})")
+        loss.backward()
+        bad = self._nonfinite_gradient()
+        if bad is not None:
+            self._diverged(f"the gradient of {bad}")
+        self._snapshot()
+        self.optimizer.step()
+        if self.scheduler_mode == "batch":
+            self.scheduler.step()
+        return loss_value, outputs.data
+
+    def _train_epoch(self, bar):
+        """Train over one pass of the loader; returns the epoch's training logs."""
+        state, history, metrics = self.state, self.history, self.metrics
+        first_group = self.optimizer.param_groups[0]
+        total_loss, seen, sums = 0.0, 0, [0.0] * len(metrics)
+        for xb, yb in self.train_loader:
+            history.step_lrs.append(first_group["lr"])
+            loss_value, outputs = self._train_step(xb, yb)
+            count = len(xb)
+            total_loss += loss_value * count
+            seen += count
+            for index, (_, metric) in enumerate(metrics):
+                sums[index] += metric(outputs, yb) * count
+            state.step += 1
+            state.step_loss = loss_value
+            history.step_losses.append(loss_value)
+            for callback in self.step_callbacks:
+                callback.on_step_end(state)
+            bar.advance(total_loss / seen)
+            if state.stop_reason is not None:
+                break
+        if seen == 0:
+            raise ValueError("train_loader yielded no batch")
+        logs = {"loss": total_loss / seen, "lr": history.step_lrs[-1]}
+        logs.update((name, value / seen) for (name, _), value in zip(metrics, sums))
+        return logs
+
+    def _run_epoch(self, epoch):
+        """Train, validate, step the scheduler, record and call the epoch-end hooks."""
+        state = self.state
+        state.epoch = epoch
+        started = time.perf_counter()
+        self.callback.on_epoch_begin(state)
+        if state.stop_reason is not None:
+            return False
+        width = len(str(state.epochs))
+        bar = ProgressBar(len(self.train_loader), f"Epoch {epoch + 1:>{width}}/{state.epochs}",
+                          enabled=self.progress)
+        self.model.train()
+        logs = self._train_epoch(bar)
+        if self.val_loader is not None:
+            val_logs = _evaluate(self.model, self.loss_fn, self.val_loader, self.metrics,
+                                 self.dtype)
+            logs.update((f"val_{name}", value) for name, value in val_logs.items())
+        if self.scheduler_mode == "epoch":
+            self.scheduler.step()
+        elif self.scheduler_mode == "plateau":
+            self.scheduler.step(logs.get("val_loss", logs["loss"]))
+        self.history.record_epoch(epoch, logs, time.perf_counter() - started)
+        state.logs = logs
+        self.callback.on_epoch_end(state)
+        bar.close("  " + "  ".join(f"{name} {value:.4g}" for name, value in logs.items()))
+        return True
+
+    def run(self, checkpoint, resume):
+        state = self.state
+        self.callback.on_train_begin(state)
+        start_epoch = resume_io.restore(self, resume) if resume is not None else 0
+        state.clock_start = time.perf_counter()
+        self.backup_step = state.step
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self._snapshot()
+            for epoch in range(start_epoch, state.epochs):
+                if state.stop_reason is not None or not self._run_epoch(epoch):
+                    break
+                if checkpoint is not None:
+                    resume_io.save(self, checkpoint, epoch + 1)
+        self.history.stop_reason = state.stop_reason
+        self.callback.on_train_end(state)
+        return self.history
+
+
+def fit(model, loss_fn, optimizer, train_loader, epochs, val_loader=None, scheduler=None,
+        callbacks=(), metrics=("accuracy",), progress=True, checkpoint=None, resume=None):
+    """Train ``model`` for ``epochs`` passes over ``train_loader``.
+
+    Each step minimises the mini-batch loss ``L = loss_fn(model(x), y)`` with one
+    ``optimizer.step()``; the model is in train mode while training and in eval mode,
+    without a graph, while validating. Inputs are cast to the parameters' dtype; integer
+    labels are passed to ``loss_fn`` as arrays.
+
+    Schedulers: ``CyclicLR`` and ``OneCycleLR`` step after every batch, ``ReduceLROnPlateau``
+    after every epoch with ``val_loss`` (``loss`` without a validation loader), any other
+    scheduler after every epoch.
+
+    Args:
+        model: a ``tg.nn.Module``.
+        loss_fn: ``loss_fn(outputs, targets) -> scalar Tensor``.
+        optimizer: a ``tg.optim`` optimizer over the model's parameters.
+        train_loader: a ``tg.data.DataLoader`` (any iterable of ``(xb, yb)`` with ``len``).
+        epochs: total number of epochs (with ``resume``, counting the resumed ones).
+        val_loader: optional loader evaluated after every epoch.
+        scheduler: optional ``tg.optim.lr_scheduler`` scheduler.
+        callbacks: Callbacks (stopping rules, ...), or one combined with ``|``.
+        metrics: metric names (``"accuracy"``) or functions ``(outputs, targets) -> float``.
+        progress: draw a progress bar (only when stderr is a terminal).
+        checkpoint: path of an ``.npz`` file rewritten atomically after every epoch with
+            the model, optimizer, scheduler, random states (global generator, loaders,
+            modules' own generators), callbacks and history.
+        resume: path of such a checkpoint: training continues after its last epoch and
+            ends with the same weights, bit for bit, as an uninterrupted run. A run that a
+            stopping rule had ended is complete: its history is returned without training.
+
+    Returns:
+        The ``History`` of the run (including the resumed epochs).
+
+    Raises:
+        TrainingDiverged: a loss or gradient became NaN or infinite; the model keeps the last
+            weights whose loss and gradients were finite.
+        ValueError: bad ``epochs``, unknown metric, a stopping rule monitoring a value that is
+            not logged, or a ``resume`` checkpoint that does not fit the model (naming the
+            key and shapes) or the optimizer/scheduler/callbacks.
+    """
+    trainer = _Trainer(model, loss_fn, optimizer, train_loader, epochs, val_loader, scheduler,
+                       callbacks, metrics, progress)
+    return trainer.run(checkpoint, resume)

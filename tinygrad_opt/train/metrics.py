@@ -1,0 +1,55 @@
+"""Metrics that ``fit`` averages over an epoch: functions ``(outputs, targets) -> batch mean``.
+
+``outputs`` is the model's output array (logits), ``targets`` the batch's labels; ``fit``
+weights each batch's value by its size, so the epoch value is the mean over samples.
+"""
+import numpy as np
+
+
+def accuracy(outputs, targets):
+    """Fraction of correct predictions in a batch.
+
+    Multi-class ``(N, C)`` logits predict ``argmax_c outputs[i, c]``; a single logit per
+    sample (``(N,)`` or ``(N, 1)``) predicts class ``outputs[i] > 0`` (a logistic model's
+    decision at probability 1/2).
+
+    Args:
+        outputs: logits, shape ``(N, C)``, ``(N, 1)`` or ``(N,)``.
+        targets: integer (or 0/1 float) labels of shape ``(N,)`` (or ``(N, 1)`` for binary).
+
+    Returns:
+        ``(1/N) sum_i [prediction_i == target_i]``, a float in [0, 1].
+    """
+    if outputs.ndim == 2 and outputs.shape[1] > 1:
+        predictions = outputs.argmax(axis=1)
+    else:
+        predictions = outputs.reshape(-1) > 0
+    return float(np.count_nonzero(predictions == targets.reshape(-1))) / len(predictions)
+
+
+METRICS = {"accuracy": accuracy}
+
+
+def resolve_metrics(metrics):
+    """Turn ``fit``'s ``metrics`` argument into a list of ``(name, function)`` pairs.
+
+    Args:
+        metrics: names from ``METRICS`` (``"accuracy"``) or callables
+            ``fn(outputs, targets) -> float`` (named by ``fn.__name__``).
+
+    Raises:
+        ValueError: an unknown metric name, or two metrics with one name.
+    """
+    resolved = []
+    for metric in metrics or ():
+        if callable(metric):
+            resolved.append((metric.__name__, metric))
+        elif metric in METRICS:
+            resolved.append((metric, METRICS[metric]))
+        else:
+            raise ValueError(f"unknown metric {metric!r}; choose from {sorted(METRICS)} or "
+                             f"pass a function (outputs, targets) -> float")
+    names = [name for name, _ in resolved]
+    if len(set(names)) != len(names):
+        raise ValueError(f"metric names must be distinct, got {names}")
+    return resolved
