@@ -92,11 +92,30 @@ class AnyOf(Callback):
         for callback in self.callbacks:
             callback.on_train_end(state)
 
+    def _stateful(self):
+        """The callbacks that keep state (override ``state_dict``), in order."""
+        return [callback for callback in self.callbacks
+                if type(callback).state_dict is not Callback.state_dict]
+
     def state_dict(self):
-        return {"callbacks": [callback.state_dict() for callback in self.callbacks]}
+        """``{"callbacks": [[class name, state], ...]}`` for the stateful callbacks only, so
+        a resumed run may add or drop stateless ones."""
+        return {"callbacks": [[type(callback).__name__, callback.state_dict()]
+                              for callback in self._stateful()]}
 
     def load_state_dict(self, state_dict):
-        for callback, saved in zip(self.callbacks, state_dict["callbacks"], strict=True):
+        """Restore each stateful callback, matched by position and class name.
+
+        Raises:
+            ValueError: the saved and current stateful callbacks differ.
+        """
+        stateful = self._stateful()
+        saved_names = [name for name, _ in state_dict["callbacks"]]
+        names = [type(callback).__name__ for callback in stateful]
+        if saved_names != names:
+            raise ValueError(f"saved state is for callbacks {saved_names}, "
+                             f"but this run has {names}")
+        for callback, (_, saved) in zip(stateful, state_dict["callbacks"]):
             callback.load_state_dict(saved)
 
     def __repr__(self):

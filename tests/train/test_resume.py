@@ -1,0 +1,125 @@
+"""Checkpoints: bit-for-bit resume, atomic writes, clear errors for a different model."""
+import os
+
+import numpy as np
+import pytest
+
+from tinygrad_opt import nn, optim, train
+from tinygrad_opt.optim import lr_scheduler
+from tinygrad_opt.train import Callback, EarlyStopping, MaxIterations
+from tinygrad_opt.train import checkpoint as checkpoint_io
+
+
+class Interrupt(Exception):
+    pass
+
+
+class CrashAt(Callback):
+    """Raise in the middle of training, as a killed process would stop."""
+
+    def __init__(self, step):
+        self.step = step
+
+    def on_step_end(self, state):
+        if state.step == self.step:
+            raise Interrupt
+
+
+def run(problem, epochs, **fit_options):
+    model, loss_fn, opt, train_loader, val_loader = problem(optimizer="adam", lr=0.01,
+                                                            dropout=0.2)
+    scheduler = lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    callbacks = fit_options.pop("callbacks", [])
+    history = train.fit(model, loss_fn, opt, train_loader, epochs, val_loader=val_loader,
+                        scheduler=scheduler,
+                        callbacks=callbacks + [EarlyStopping(patience=50)], progress=False,
+                        **fit_options)
+    return model, history
+
+
+def test_resume_after_a_crash_matches_an_uninterrupted_run_bit_for_bit(problem, tmp_path):
+    path = str(tmp_path / "run.npz")
+    reference, reference_history = run(problem, 6)
+    with pytest.raises(Interrupt):
+        run(problem, 6, checkpoint=path, callbacks=[CrashAt(step=4 * 3 + 2)])
+    resumed, history = run(problem, 6, checkpoint=path, resume=path)
+    for name, value in reference.state_dict().items():
+        np.testing.assert_array_equal(resumed.state_dict()[name], value, err_msg=name)
+    assert history.history == reference_history.history
+    assert history.step_losses == reference_history.step_losses
+    assert os.listdir(tmp_path) == ["run.npz"]
+
+
+def test_resuming_a_finished_run_does_not_train(problem, tmp_path):
+    path = str(tmp_path / "run.npz")
+    model, loss_fn, opt, train_loader, _ = problem()
+    train.fit(model, loss_fn, opt, train_loader, 5, callbacks=[MaxIterations(6)],
+              checkpoint=path, progress=False)
+    saved = model.state_dict()
+    model, loss_fn, opt, train_loader, _ = problem()
+    history = train.fit(model, loss_fn, opt, train_loader, 5, callbacks=[MaxIterations(6)],
+                        resume=path, progress=False)
+    assert len(history.step_losses) == 6 and history.stop_reason.startswith("MaxIterations")
+    for name, value in saved.items():
+        np.testing.assert_array_equal(model.state_dict()[name], value)
+
+
+def test_checkpoint_refuses_a_model_of_another_shape(problem, tmp_path):
+    path = str(tmp_path / "run.npz")
+    model, loss_fn, opt, train_loader, _ = problem()
+    train.fit(model, loss_fn, opt, train_loader, 1, checkpoint=path, progress=False)
+    other = nn.Sequential(nn.Dense(4, 16), nn.Tanh(), nn.Dense(16, 2))
+    untouched = other.state_dict()
+    with pytest.raises(ValueError, match=r"layers\.0\.weight.*\(4, 16\).*\(4, 8\)"):
+        train.fit(other, loss_fn, optim.SGD(other.parameters(), lr=0.1), train_loader, 2,
+                  resume=path, progress=False)
+    for name, value in untouched.items():
+        np.testing.assert_array_equal(other.state_dict()[name], value)
+
+
+def test_checkpoint_refuses_another_dtype(problem, tmp_path):
+    path = str(tmp_path / "run.npz")
+    model, loss_fn, opt, train_loader, _ = problem()
+    train.fit(model, loss_fn, opt, train_loader, 1, checkpoint=path, progress=False)
+    model, loss_fn, _, train_loader, _ = problem()
+    model.to(np.float64)
+    with pytest.raises(ValueError, match="float32.*float64"):
+        train.fit(model, loss_fn, optim.SGD(model.parameters(), lr=0.1), train_loader, 2,
+                  resume=path, progress=False)
+
+
+def test_failed_write_keeps_previous_checkpoint_and_leaves_no_partial_file(tmp_path,
+                                                                           monkeypatch):
+    path = str(tmp_path / "state.npz")
+    checkpoint_io.save_tree(path, {"x": np.arange(3.0), "step": 1})
+
+    def broken_savez(stream, **arrays):
+        stream.write(b"PK\x03\x04 partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(checkpoint_io.np, "savez", broken_savez)
+    with pytest.raises(OSError, match="disk full"):
+        checkpoint_io.save_tree(path, {"x": np.arange(5.0), "step": 2})
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == ["state.npz"]
+    tree = checkpoint_io.load_tree(path)
+    assert tree["step"] == 1 and tree["x"].tolist() == [0.0, 1.0, 2.0]
+
+
+def test_tree_round_trip_keeps_types_and_exact_floats(tmp_path):
+    path = str(tmp_path / "tree.npz")
+    tree = {"betas": (0.9, 0.999), "state": {0: {"step": 3.0, "exp_avg": np.ones((2, 2))}},
+            "lr": 0.1 + 0.2, "big": 2**100, "inf": float("inf"), "none": None, "flag": True}
+    checkpoint_io.save_tree(path, tree)
+    loaded = checkpoint_io.load_tree(path)
+    assert loaded["betas"] == (0.9, 0.999) and isinstance(loaded["betas"], tuple)
+    assert list(loaded["state"]) == [0]
+    np.testing.assert_array_equal(loaded["state"][0]["exp_avg"], np.ones((2, 2)))
+    assert loaded["lr"] == 0.1 + 0.2 and loaded["big"] == 2**100
+    assert loaded["inf"] == float("inf") and loaded["none"] is None and loaded["flag"] is True
+
+
+def test_unstorable_values_are_named(tmp_path):
+    with pytest.raises(TypeError, match=r"checkpoint\.fn"):
+        checkpoint_io.save_tree(str(tmp_path / "bad.npz"), {"fn": print})
+    assert os.listdir(tmp_path) == []
