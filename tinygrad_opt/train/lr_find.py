@@ -50,25 +50,32 @@ def _batches(loader):
             raise ValueError("lr_find: the loader yielded no batch")
 
 
-def suggest_lr(lrs, smoothed, skip_start=3, skip_end=1):
+def suggest_lr(lrs, smoothed, skip_start=10, skip_end=5, span=0.05):
     """Rate at the steepest descent of the smoothed loss against ``log(lr)``.
+
+    The slope at point ``i`` is a centred difference over ``k`` points each side,
+    ``(s_{i+k} - s_{i-k}) / (log lr_{i+k} - log lr_{i-k})`` with ``k = max(1, span * n)``:
+    wider than neighbouring points, so that batch-to-batch noise left in the average does
+    not pass for a drop.
 
     Args:
         lrs, smoothed: the swept rates and smoothed losses (same length).
-        skip_start, skip_end: points left out at each end, where the average is still
-            warming up or the loss is exploding.
+        skip_start, skip_end: points left out at each end (fastai's defaults): at the
+            start the average still follows single noisy batches, at the end the loss is
+            exploding.
+        span: half-width of the difference, as a fraction of the points kept.
 
     Returns:
-        ``lrs[argmin_i d smoothed / d log lr]`` over the kept points, or None when fewer
-        than 3 points remain.
+        ``lrs[argmin_i slope_i]`` over the kept points, or None when fewer than 3 remain.
     """
-    lrs = np.asarray(lrs, dtype=np.float64)
-    smoothed = np.asarray(smoothed, dtype=np.float64)
-    stop = len(lrs) - skip_end
-    if stop - skip_start < 3:
+    lrs = np.asarray(lrs, dtype=np.float64)[skip_start:len(lrs) - skip_end]
+    smoothed = np.asarray(smoothed, dtype=np.float64)[skip_start:len(smoothed) - skip_end]
+    if len(lrs) < 3:
         return None
-    slopes = np.gradient(smoothed[skip_start:stop], np.log(lrs[skip_start:stop]))
-    return float(lrs[skip_start + int(np.argmin(slopes))])
+    k = max(1, min(int(span * len(lrs)), (len(lrs) - 1) // 2))
+    log_lrs = np.log(lrs)
+    slopes = (smoothed[2 * k:] - smoothed[:-2 * k]) / (log_lrs[2 * k:] - log_lrs[:-2 * k])
+    return float(lrs[k + int(np.argmin(slopes))])
 
 
 def _sweep(model, loss_fn, optimizer, loader, lrs, beta, diverge_factor):
