@@ -143,7 +143,7 @@ bottom. Minimum f(1, 1) = 0.
 BEALE = Objective(
     name="beale", formula="f = (1.5 - x + xy)² + (2.25 - x + xy²)² + (2.625 - x + xy³)²",
     function=_beale, minima=((3.0, 0.5),), minimum_value=0.0,
-    xlim=(-4.5, 4.5), ylim=(-4.5, 4.5), start=(1.0, 1.5))
+    xlim=(-1.0, 4.5), ylim=(-1.5, 2.5), start=(1.0, 1.5))
 """Beale's function f = (1.5 - x + xy)² + (2.25 - x + xy²)² + (2.625 - x + xy³)².
 
 Flat plateaus and steep ridges: the gradient spans many orders of magnitude, which

@@ -3,3 +3,5 @@ gradient checks and computation graphs. Every function returns a matplotlib Figu
 saves it when given ``path=``; matplotlib is imported only when a function runs."""
 from .graph import draw_graph, to_dot
 from .gradcheck import plot_eps_sweep, plot_gradcheck
+from .paths import animate_race, optimizer_path, plot_race, plot_race_grid, race
+from .schedules import plot_lr_overlay, plot_lr_schedule, schedule_values
