@@ -54,36 +54,55 @@ class CrossEntropy(Function):
         """Return the loss; ``target`` (an option, not an input: it has no gradient) is an
         int array ``(N,)`` and ``weight`` an array ``(C,)``."""
         _check_reduction(reduction)
+        self.reduction = reduction
+        log_probs = _log_softmax(logits)
+        if weight is None and label_smoothing == 0.0 and not (target == ignore_index).any():
+            # Textbook case, q = onehot(y): l_i = -log p_{i, y_i}, no (N, C) q to build.
+            rows = np.arange(len(target))
+            self.save_for_backward(log_probs, rows, target)
+            self.normalizer = len(target)
+            return self._reduce(-log_probs[rows, target], logits.dtype)
+        q = self._target_distribution(logits, target, weight, ignore_index, label_smoothing)
+        self.save_for_backward(log_probs, q)
+        return self._reduce(-(q * log_probs).sum(axis=1), logits.dtype)
+
+    def _target_distribution(self, logits, target, weight, ignore_index, label_smoothing):
+        """q (N, C) as in the class docstring; sets the "mean" normaliser sum_i w_{y_i}."""
         num_samples, num_classes = logits.shape
         class_weight = np.ones(num_classes, dtype=logits.dtype) if weight is None \
             else np.asarray(weight, dtype=logits.dtype)
         kept = target != ignore_index
         safe_target = np.where(kept, target, 0)
-        rows = np.arange(num_samples)
         q = np.zeros_like(logits)
-        q[rows, safe_target] = (1.0 - label_smoothing) * class_weight[safe_target]
+        q[np.arange(num_samples), safe_target] = (1.0 - label_smoothing) * class_weight[safe_target]
         q += (label_smoothing / num_classes) * class_weight
         q *= kept[:, None]
-        log_probs = _log_softmax(logits)
-        losses = -(q * log_probs).sum(axis=1)
-        self.save_for_backward(log_probs, q)
-        self.reduction = reduction
         self.normalizer = (class_weight[safe_target] * kept).sum()
-        if reduction == "none":
+        return q
+
+    def _reduce(self, losses, dtype):
+        if self.reduction == "none":
             return losses
-        if reduction == "sum":
+        if self.reduction == "sum":
             return np.asarray(losses.sum())
         if self.normalizer == 0:
-            return np.asarray(np.nan, dtype=logits.dtype)
-        return np.asarray(losses.sum() / self.normalizer)
+            return np.asarray(np.nan, dtype=dtype)
+        return np.asarray(losses.sum() / np.asarray(self.normalizer, dtype=dtype))
 
     def backward(self, grad):
-        log_probs, q = self.saved_tensors
-        per_sample = np.exp(log_probs) * q.sum(axis=1, keepdims=True) - q
+        if len(self.saved_tensors) == 3:  # textbook case: dl_i/dz_i = p_i - onehot(y_i)
+            log_probs, rows, target = self.saved_tensors
+            per_sample = np.exp(log_probs)
+            per_sample[rows, target] -= 1
+        else:
+            log_probs, q = self.saved_tensors
+            per_sample = np.exp(log_probs) * q.sum(axis=1, keepdims=True) - q
         if self.reduction == "none":
             return (per_sample * grad[:, None],)
-        scale = grad / self.normalizer if self.reduction == "mean" else grad
-        return (per_sample * scale,)
+        scale = grad / np.asarray(self.normalizer, dtype=grad.dtype) \
+            if self.reduction == "mean" else grad
+        per_sample *= scale
+        return (per_sample,)
 
 
 class BCEWithLogits(Function):

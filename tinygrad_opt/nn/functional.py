@@ -240,11 +240,12 @@ def _class_targets(name, input, target, ignore_index):
         raise ValueError(f"{name}: input shape {input.shape} needs target shape "
                          f"({input.shape[0]},), got {labels.shape}")
     num_classes = input.shape[1]
-    bad = labels[((labels < 0) | (labels >= num_classes)) & (labels != ignore_index)]
-    if bad.size:
-        raise ValueError(f"{name}: labels {bad[:10].tolist()} are out of range "
-                         f"[0, {num_classes}) for input of shape {input.shape}")
-    return labels.astype(np.int64)
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        bad = labels[((labels < 0) | (labels >= num_classes)) & (labels != ignore_index)]
+        if bad.size:
+            raise ValueError(f"{name}: labels {bad[:10].tolist()} are out of range "
+                             f"[0, {num_classes}) for input of shape {input.shape}")
+    return labels.astype(np.int64, copy=False)
 
 
 def _class_weight(name, weight, num_classes, dtype):
