@@ -1,6 +1,6 @@
 """tinygrad_opt: reverse-mode autodiff on NumPy, with Numba-fused optimizers, for learning
 and verifying optimization. Public re-exports only."""
-from . import data, nn, objectives, optim, viz
+from . import data, nn, objectives, optim, train, viz
 from ._random import manual_seed
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import (GradcheckError, check_gradients, check_model_gradients, gradcheck,
