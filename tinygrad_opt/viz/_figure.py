@@ -22,6 +22,13 @@ def new_figure(width, height, **subplots_options):
     return plt.subplots(figsize=(width, height), layout="constrained", **subplots_options)
 
 
+def new_blank_figure(width, height):
+    """A figure without axes (for mixed 2-D and 3-D panels), constrained layout."""
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=(width, height), layout="constrained")
+
+
 def finish(figure, path=None, dpi=DPI):
     """Save ``figure`` to ``path`` (parent folders created) when one is given; return it.
 

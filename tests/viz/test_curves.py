@@ -1,0 +1,60 @@
+"""plot_history, plot_histories and plot_lr_find draw the recorded numbers."""
+import numpy as np
+import pytest
+
+import tinygrad_opt as tg
+from tinygrad_opt import viz
+
+RECORDS = {"loss": [1.0, 0.5, 0.3], "val_loss": [1.1, 0.7, 0.8], "lr": [0.1, 0.05, 0.005],
+           "accuracy": [0.5, 0.8, 0.9], "val_accuracy": [0.45, 0.7, 0.72]}
+
+
+def _line(axes, label):
+    return next(line for line in axes.lines if line.get_label() == label)
+
+
+def test_history_dict_gives_loss_and_accuracy_panels_train_vs_validation(tmp_path):
+    figure = viz.plot_history(RECORDS, path=tmp_path / "h.png")
+    loss_axes, accuracy_axes, lr_axes = figure.axes
+    np.testing.assert_array_equal(_line(loss_axes, "train loss").get_ydata(), RECORDS["loss"])
+    np.testing.assert_array_equal(_line(loss_axes, "validation loss").get_ydata(),
+                                  RECORDS["val_loss"])
+    np.testing.assert_array_equal(_line(accuracy_axes, "validation accuracy").get_ydata(),
+                                  RECORDS["val_accuracy"])
+    np.testing.assert_array_equal(lr_axes.lines[0].get_ydata(), RECORDS["lr"])
+    assert lr_axes.get_yscale() == "log"  # the rate spans a decade
+    legend = [t.get_text() for t in loss_axes.get_legend().get_texts()]
+    assert legend == ["train loss", "validation loss", "learning rate"]
+    assert (tmp_path / "h.png").exists()
+
+
+def test_history_from_fit_also_draws_the_per_step_loss():
+    tg.manual_seed(0)
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = (X[:, 0] > 0).astype(np.int64)
+    model = tg.nn.Sequential(tg.nn.Dense(3, 2))
+    history = tg.train.fit(model, tg.nn.CrossEntropyLoss(), tg.optim.SGD(model.parameters(), 0.1),
+                           tg.data.DataLoader(X, y, batch_size=10), 2, progress=False)
+    loss_axes = viz.plot_history(history).axes[0]
+    steps = _line(loss_axes, "train loss per step")
+    np.testing.assert_allclose(steps.get_ydata(), history.step_losses)
+    assert steps.get_xdata()[-1] == pytest.approx(2.0)
+
+
+def test_histories_overlay_one_line_per_run():
+    figure = viz.plot_histories({"a": RECORDS, "b": {"loss": [2.0, 1.0]}}, key="loss")
+    axes = figure.axes[0]
+    assert [line.get_label() for line in axes.lines] == ["a", "b"]
+    assert axes.get_yscale() == "log"
+
+
+def test_lr_find_plot_marks_suggestion_and_minimum():
+    lrs = np.logspace(-5, 0, 30)
+    losses = 2.0 - np.tanh(np.log10(lrs) + 3) + np.where(lrs > 0.3, 10 * lrs, 0)
+    figure = viz.plot_lr_find(lrs, losses, suggestion=1e-3)
+    axes = figure.axes[0]
+    assert axes.get_xscale() == "log"
+    suggested = next(line for line in axes.lines if line.get_label().startswith("suggested"))
+    assert suggested.get_xdata()[0] == pytest.approx(lrs[np.argmin(np.abs(np.log(lrs / 1e-3)))])
+    minimum = next(line for line in axes.lines if line.get_label().startswith("minimum"))
+    assert minimum.get_ydata()[0] == pytest.approx(losses.min())
