@@ -1,0 +1,100 @@
+"""The tinygrad-opt command line: default run, options, lr-find, and one-line errors."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tinygrad_opt import cli
+
+
+def run_cli(args, capsys):
+    """Run in-process; return (exit status, stdout, stderr)."""
+    try:
+        status = cli.main(args)
+    except SystemExit as exit_:
+        status = exit_.code
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_default_train_reaches_97_percent_and_writes_summary_and_plot(tmp_path, capsys):
+    status, out, _ = run_cli(["train", "--out", str(tmp_path), "--no-progress"], capsys)
+    assert status == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert 0.97 <= summary["test_accuracy"] <= 1.0
+    assert summary["epochs"] == 30 and 0 < summary["seconds"] < 60
+    assert summary["test_loss"] > 0 and summary["samples"] == {"train": 1437, "val": 180,
+                                                               "test": 180}
+    assert (tmp_path / "history.png").stat().st_size > 1000
+    assert "test" in out and f"{summary['test_accuracy']:.4f}" in out
+
+
+def test_python_dash_m_smoke(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "tinygrad_opt", "train", "--epochs", "1",
+                             "--out", str(tmp_path), "--no-progress"],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "MPLBACKEND": "Agg"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "summary.json").read_text())["epochs"] == 1
+
+
+@pytest.mark.parametrize("args", [
+    ["--optimizer", "lbfgs"],
+    ["--lr", "-1"],
+    ["--lr", "nan"],
+    ["--hidden", "12,x"],
+    ["--batch-size", "0"],
+    ["--dataset", "mnist"],
+    ["--dataset", "mnist", "--data-dir", "/nonexistent/mnist"],
+    ["--optimizer", "adam", "--momentum", "0.9"],
+    ["--resume", "/nonexistent/run.npz"],
+    ["--bogus-flag"],
+])
+def test_bad_arguments_print_one_line_and_exit_2(args, tmp_path, capsys):
+    status, _, err = run_cli(["train", "--out", str(tmp_path), "--no-progress"] + args,
+                             capsys)
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1 and "error" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("optimizer", sorted(cli.OPTIMIZERS))
+def test_every_optimizer_trains(optimizer, tmp_path, capsys):
+    status, _, _ = run_cli(["train", "--optimizer", optimizer, "--epochs", "2", "--out",
+                            str(tmp_path), "--no-progress"], capsys)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert status == 0 and summary["test_accuracy"] > 0.5
+
+
+@pytest.mark.parametrize("extra", [
+    ["--dataset", "spiral", "--hidden", "32,32", "--norm", "batch"],
+    ["--dataset", "moons", "--norm", "layer", "--activation", "tanh"],
+    ["--norm", "group", "--dropout", "0.1", "--schedule", "onecycle", "--init", "xavier_normal"],
+    ["--optimizer", "sgd", "--momentum", "0.9", "--weight-decay", "1e-4", "--schedule", "step"],
+    ["--schedule", "plateau", "--patience", "1"],
+])
+def test_options_combine(extra, tmp_path, capsys):
+    status, _, _ = run_cli(["train", "--epochs", "3", "--out", str(tmp_path),
+                            "--no-progress"] + extra, capsys)
+    assert status == 0
+    assert json.loads((tmp_path / "summary.json").read_text())["test_accuracy"] > 0.5
+
+
+def test_checkpoint_then_resume_continues_to_the_total(tmp_path, capsys):
+    path = str(tmp_path / "run.npz")
+    base = ["train", "--out", str(tmp_path), "--no-progress", "--checkpoint", path]
+    assert run_cli(base + ["--epochs", "2"], capsys)[0] == 0
+    assert run_cli(base + ["--epochs", "3", "--resume", path], capsys)[0] == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["epochs"] == 3 and len(summary["history"]["loss"]) == 3
+
+
+def test_lr_find_prints_suggestion_and_saves_plot(tmp_path, capsys):
+    status, out, _ = run_cli(["lr-find", "--num-iter", "60", "--out", str(tmp_path)], capsys)
+    assert status == 0 and "suggested lr" in out
+    result = json.loads((tmp_path / "lr_find.json").read_text())
+    assert len(result["lrs"]) == len(result["losses"]) <= 60
+    assert 1e-6 < result["suggested_lr"] < 10
+    assert (tmp_path / "lr_find.png").exists()
