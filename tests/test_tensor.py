@@ -201,3 +201,19 @@ def test_getitem_accepts_tensor_indices():
     x = tg.Tensor(np.arange(4.0), requires_grad=True)
     x[tg.Tensor(np.array([3, 3]))].sum().backward()
     np.testing.assert_array_equal(x.grad, [0, 0, 0, 2.0])
+
+
+def test_op_returning_no_gradient_still_releases_its_inputs():
+    from tinygrad_opt.autograd import Function
+
+    class StopGradient(Function):
+        def forward(self, x):
+            return x.copy()
+
+        def backward(self, grad):
+            return (None,)
+
+    x = tg.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    blocked = tg.Tensor._apply(StopGradient, x)
+    (blocked * 5 + x * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])

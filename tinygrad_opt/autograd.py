@@ -110,29 +110,66 @@ its parents (empty for a leaf). Used by ``trace.trace_backward`` to show backpro
 """
 
 
+# Callables observer(node, node_grad, input_grads) that backward calls at every node it
+# processes (input_grads is () at a leaf); used by ``trace_backward`` to show backprop.
+backward_observers = []
+
+
+def _count_consumers(root):
+    """For each node below ``root`` that requires grad: how many ops consume it."""
+    consumers, stack = {}, [root]
+    while stack:
+        fn = stack.pop()._ctx
+        if fn is None:
+            continue
+        for parent in fn.parents:
+            if parent.requires_grad:
+                key = id(parent)
+                if key not in consumers:
+                    consumers[key] = 0
+                    stack.append(parent)
+                consumers[key] += 1
+    return consumers
+
+
 def backward(root, grad):
     """Propagate ``grad`` = dL/d(root) to every leaf below ``root`` that requires grad.
 
-    Visiting nodes in reverse topological order means every consumer of a node has added
-    its contribution before the node passes its gradient on (dL/dx = sum over consumers).
+    A node's gradient is complete once every op consuming it has passed its share on
+    (dL/dx = sum over consumers), so a node is processed when its count of unprocessed
+    consumers reaches zero: Kahn's topological order, iterative, so depth is unlimited.
     Interior gradients are dropped as soon as they are passed on; leaves accumulate (+=).
     """
+    waiting = _count_consumers(root)
     grads = {id(root): grad}
-    for node in reversed(topological_order(root)):
+    ready = [root]
+    while ready:
+        node = ready.pop()
         node_grad = grads.pop(id(node), None)
-        if node_grad is None:
-            continue
         fn = node._ctx
-        input_grads = () if fn is None else fn.backward(node_grad)
-        if not isinstance(input_grads, tuple):
-            input_grads = (input_grads,)
-        for observer in backward_observers:
-            observer(node, node_grad, input_grads)
         if fn is None:
-            node._accumulate_grad(node_grad)
+            if node_grad is not None:
+                node._accumulate_grad(node_grad)
+                for observe in backward_observers:
+                    observe(node, node_grad, ())
             continue
-        for parent, parent_grad, needed in zip(fn.parents, input_grads, fn.needs_input_grad):
-            if not needed or parent_grad is None:
+        input_grads = fn.backward(node_grad) if node_grad is not None else ()
+        if type(input_grads) is not tuple:
+            input_grads = (input_grads,)
+        if node_grad is not None:
+            for observe in backward_observers:
+                observe(node, node_grad, input_grads)
+        # Last input first onto the stack, so the first input (the data path) is visited
+        # first: the order trace_backward shows follows the forward pass backwards.
+        for position in reversed(range(len(fn.parents))):
+            if not fn.needs_input_grad[position]:
                 continue
-            previous = grads.get(id(parent))
-            grads[id(parent)] = parent_grad if previous is None else previous + parent_grad
+            parent = fn.parents[position]
+            key = id(parent)
+            parent_grad = input_grads[position] if input_grads else None
+            if parent_grad is not None:
+                previous = grads.get(key)
+                grads[key] = parent_grad if previous is None else previous + parent_grad
+            waiting[key] -= 1
+            if waiting[key] == 0:
+                ready.append(parent)
