@@ -9,6 +9,14 @@ import pytest
 from tinygrad_opt import cli
 
 
+@pytest.fixture(autouse=True)
+def close_figures():
+    """The viz functions return open pyplot figures; close them between runs."""
+    yield
+    import matplotlib.pyplot as plt
+    plt.close("all")
+
+
 def run_cli(args, capsys):
     """Run in-process; return (exit status, stdout, stderr)."""
     try:

@@ -20,9 +20,13 @@ import time
 
 import numpy as np
 
-import tinygrad_opt as tg
-from tinygrad_opt import data, nn, optim, train
+import tinygrad_opt.data as data
+import tinygrad_opt.nn as nn
+import tinygrad_opt.optim as optim
+import tinygrad_opt.train as train
+from tinygrad_opt._random import manual_seed
 from tinygrad_opt.optim import lr_scheduler
+from tinygrad_opt.viz.curves import plot_history, plot_lr_find
 
 OPTIMIZERS = {"sgd": optim.SGD, "adagrad": optim.Adagrad, "adadelta": optim.Adadelta,
               "rmsprop": optim.RMSprop, "adam": optim.Adam, "adamw": optim.AdamW,
@@ -223,7 +227,7 @@ def build_scheduler(args, optimizer, steps_per_epoch):
 
 def _setup(args):
     """Seed, load data, build the model, loss and optimizer for either command."""
-    tg.manual_seed(args.seed)
+    manual_seed(args.seed)
     splits = load_splits(args)
     n_classes = int(max(y.max() for _, y in splits.values())) + 1
     model = build_model(args, splits["train"][0].shape[1], n_classes)
@@ -234,25 +238,6 @@ def _out_dir(args):
     path = args.out or os.path.join("runs", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
     os.makedirs(path, exist_ok=True)
     return path
-
-
-def plot_history(history, path):
-    """Save loss and accuracy curves (train and validation) per epoch to ``path``."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    figure, axes = plt.subplots(1, 2, figsize=(10, 4))
-    epochs = np.arange(1, len(history.epoch) + 1)
-    for axis, name in zip(axes, ("loss", "accuracy")):
-        for key, label in ((name, "train"), (f"val_{name}", "validation")):
-            if key in history.history:
-                axis.plot(epochs, history.history[key], marker=".", label=label)
-        axis.set(xlabel="epoch", ylabel=name, title=name)
-        axis.grid(alpha=0.3)
-        axis.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def _print_table(results, epochs, seconds):
@@ -288,28 +273,11 @@ def run_train(args):
                "history": history.history, "epoch_seconds": history.epoch_seconds}
     with open(os.path.join(out, "summary.json"), "w") as stream:
         json.dump(summary, stream, indent=2)
-    plot_history(history, os.path.join(out, "history.png"))
+    plot_history(history, title=f"{args.dataset}: {args.optimizer}",
+                 path=os.path.join(out, "history.png"))
     _print_table(results, len(history.epoch), seconds)
     print(f"wrote {os.path.join(out, 'summary.json')} and history.png")
     return 0
-
-
-def plot_lr_find(lrs, losses, suggested, path):
-    """Save the smoothed loss against the learning rate (log axis) to ``path``."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    figure, axis = plt.subplots(figsize=(6, 4))
-    axis.semilogx(lrs, losses)
-    if suggested is not None:
-        axis.axvline(suggested, color="tab:red", linestyle="--",
-                     label=f"steepest drop: {suggested:.2g}")
-        axis.legend()
-    axis.set(xlabel="learning rate", ylabel="smoothed loss", title="LR range test")
-    axis.grid(alpha=0.3)
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def run_lr_find(args):
@@ -328,7 +296,8 @@ def run_lr_find(args):
     print(f"suggested lr (steepest drop): {shown}")
     with open(os.path.join(out, "lr_find.json"), "w") as stream:
         json.dump({"lrs": lrs, "losses": losses, "suggested_lr": suggested}, stream, indent=2)
-    plot_lr_find(lrs, losses, suggested, os.path.join(out, "lr_find.png"))
+    plot_lr_find(lrs, losses, suggested, title=f"LR range test: {args.optimizer}",
+                 path=os.path.join(out, "lr_find.png"))
     print(f"wrote {os.path.join(out, 'lr_find.json')} and lr_find.png")
     return 0
 

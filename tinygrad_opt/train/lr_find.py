@@ -18,14 +18,14 @@ import math
 
 import numpy as np
 
-from tinygrad_opt import _random
+from tinygrad_opt._random import global_rng
 from tinygrad_opt.train.loop import _as_input, _as_target
 
 
 def _snapshot(model, optimizer, loader):
     return {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
             "loader": loader.state_dict() if hasattr(loader, "state_dict") else None,
-            "global": copy.deepcopy(_random.global_rng().bit_generator.state),
+            "global": copy.deepcopy(global_rng().bit_generator.state),
             "training": model.training}
 
 
@@ -35,7 +35,7 @@ def _restore(model, optimizer, loader, saved):
     optimizer.zero_grad()
     if saved["loader"] is not None:
         loader.load_state_dict(saved["loader"])
-    _random.global_rng().bit_generator.state = saved["global"]
+    global_rng().bit_generator.state = saved["global"]
     model.train(saved["training"])
 
 

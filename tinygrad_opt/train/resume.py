@@ -11,7 +11,7 @@ import copy
 
 import numpy as np
 
-from tinygrad_opt import _random
+from tinygrad_opt._random import global_rng
 from tinygrad_opt.train import checkpoint as checkpoint_io
 
 _FORMAT = "tinygrad_opt.fit"
@@ -34,7 +34,7 @@ def _loader_state(loader):
 
 def _random_state(trainer):
     return {
-        "global": copy.deepcopy(_random.global_rng().bit_generator.state),
+        "global": copy.deepcopy(global_rng().bit_generator.state),
         "train_loader": _loader_state(trainer.train_loader),
         "val_loader": _loader_state(trainer.val_loader),
         "modules": {name: copy.deepcopy(generator.bit_generator.state)
@@ -102,7 +102,7 @@ def _load_random(trainer, saved, generators):
             loader.load_state_dict(saved[name])
     for name, generator in generators.items():
         generator.bit_generator.state = saved["modules"][name]
-    _random.global_rng().bit_generator.state = saved["global"]
+    global_rng().bit_generator.state = saved["global"]
 
 
 def restore(trainer, path):
