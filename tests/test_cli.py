@@ -106,3 +106,10 @@ def test_lr_find_prints_suggestion_and_saves_plot(tmp_path, capsys):
     assert len(result["lrs"]) == len(result["losses"]) <= 60
     assert 1e-6 < result["suggested_lr"] < 10
     assert (tmp_path / "lr_find.png").exists()
+
+
+def test_divergence_exits_1_with_one_line_naming_the_rate(tmp_path, capsys):
+    status, _, err = run_cli(["train", "--optimizer", "sgd", "--lr", "1e30", "--epochs", "2",
+                              "--out", str(tmp_path), "--no-progress"], capsys)
+    assert status == 1
+    assert len(err.strip().splitlines()) == 1 and "lr=1e+30" in err and "diverged" in err
