@@ -413,3 +413,23 @@ def test_cycling_momentum_on_real_adagrad_raises():
     optimizer = optim.Adagrad([_real_parameter()], lr=0.1)
     with pytest.raises(ValueError, match="Adagrad has \\["):
         lr_scheduler.CyclicLR(optimizer, 0.01, 0.1)
+
+
+def test_step_interval_says_batch_for_cyclic_schedules_and_sequences_containing_them():
+    from tinygrad_opt import optim
+    from tinygrad_opt.optim import lr_scheduler as sched
+    from tinygrad_opt.tensor import Tensor
+
+    def fresh():
+        return optim.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.1, momentum=0.9)
+
+    assert sched.StepLR(fresh(), 3).step_interval == "epoch"
+    assert sched.CyclicLR(fresh(), 0.01, 0.1).step_interval == "batch"
+    assert sched.OneCycleLR(fresh(), 0.1, total_steps=10).step_interval == "batch"
+    opt = fresh()
+    warm = sched.LinearLR(opt, start_factor=0.1, total_iters=2)
+    one_cycle = sched.OneCycleLR(opt, 0.1, total_steps=10)
+    assert sched.SequentialLR(opt, [warm, one_cycle], milestones=[2]).step_interval == "batch"
+    opt = fresh()
+    decay = [sched.LinearLR(opt, total_iters=2), sched.ExponentialLR(opt, 0.9)]
+    assert sched.SequentialLR(opt, decay, milestones=[2]).step_interval == "epoch"

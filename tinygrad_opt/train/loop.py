@@ -21,6 +21,7 @@ import time
 import numpy as np
 
 from tinygrad_opt.autograd import no_grad
+from tinygrad_opt.optim.lr_scheduler import ReduceLROnPlateau
 from tinygrad_opt.tensor import Tensor
 from tinygrad_opt.train import resume as resume_io
 from tinygrad_opt.train.callbacks import AnyOf, Callback
@@ -28,10 +29,6 @@ from tinygrad_opt.train.history import History
 from tinygrad_opt.train.metrics import resolve_metrics
 from tinygrad_opt.train.progress import ProgressBar
 
-# Schedulers stepped once per batch (their period is counted in steps); every other
-# scheduler is stepped once per epoch, and ReduceLROnPlateau with the monitored loss.
-_PER_BATCH_SCHEDULERS = ("CyclicLR", "OneCycleLR")
-_PLATEAU_SCHEDULERS = ("ReduceLROnPlateau",)
 
 
 class TrainingDiverged(RuntimeError):
@@ -95,20 +92,13 @@ class TrainingState:
         return self.seconds_before + time.perf_counter() - self.clock_start
 
 
-def _class_names(obj):
-    return {cls.__name__ for cls in type(obj).__mro__}
-
-
 def _scheduler_mode(scheduler):
     """``None``, ``"batch"``, ``"plateau"`` or ``"epoch"``: when and how to step it."""
     if scheduler is None:
         return None
-    names = _class_names(scheduler)
-    if names.intersection(_PER_BATCH_SCHEDULERS):
-        return "batch"
-    if names.intersection(_PLATEAU_SCHEDULERS):
+    if isinstance(scheduler, ReduceLROnPlateau):
         return "plateau"
-    return "epoch"
+    return getattr(scheduler, "step_interval", "epoch")
 
 
 def _as_input(batch, dtype):
@@ -332,9 +322,10 @@ def fit(model, loss_fn, optimizer, train_loader, epochs, val_loader=None, schedu
     without a graph, while validating. Inputs are cast to the parameters' dtype; integer
     labels are passed to ``loss_fn`` as arrays.
 
-    Schedulers: ``CyclicLR`` and ``OneCycleLR`` step after every batch, ``ReduceLROnPlateau``
-    after every epoch with ``val_loss`` (``loss`` without a validation loader), any other
-    scheduler after every epoch.
+    Schedulers step as their ``step_interval`` says: after every batch for ``CyclicLR``,
+    ``OneCycleLR`` (and a ``SequentialLR`` containing one), after every epoch for the others;
+    ``ReduceLROnPlateau`` after every epoch with ``val_loss`` (``loss`` without a validation
+    loader).
 
     Args:
         model: a ``tg.nn.Module``.

@@ -78,6 +78,10 @@ class LRScheduler(ABC):
         ValueError: If a hyper-parameter is out of range (checked by the closed form).
     """
 
+    # How often a training loop should call step(): "epoch" (periods counted in epochs) or
+    # "batch" (periods counted in optimizer steps, as CyclicLR and OneCycleLR).
+    step_interval = "epoch"
+
     # Attributes left out of state_dict: the optimizer, and user callables that need not pickle.
     _state_excluded = ("optimizer",)
 

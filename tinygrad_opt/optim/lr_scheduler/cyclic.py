@@ -41,6 +41,8 @@ class _MomentumCyclingScheduler(LRScheduler):
     ``_momentums_at(step)`` is written after every rate update when ``cycle_momentum`` is on.
     """
 
+    step_interval = "batch"
+
     def _configure_momentum(self, optimizer, cycle_momentum, base_momentum, max_momentum):
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:

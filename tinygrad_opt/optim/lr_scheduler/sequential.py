@@ -44,6 +44,12 @@ class SequentialLR(LRScheduler):
         first._initial_step()
         self._last_lr = first.get_last_lr()
 
+    @property
+    def step_interval(self):
+        """"batch" if any chained scheduler counts in batches (e.g. a one-cycle phase)."""
+        intervals = {scheduler.step_interval for scheduler in self._schedulers}
+        return "batch" if "batch" in intervals else "epoch"
+
     def _closed_form_lrs(self, step):
         """The rates of the scheduler in charge at ``step``, from its own restart."""
         index = bisect_right(self._milestones, step)
