@@ -8,3 +8,4 @@ from .schedules import plot_lr_overlay, plot_lr_schedule, schedule_values
 from .curves import plot_histories, plot_history, plot_lr_find
 from .landscape import (filter_normalized_direction, interpolate_losses, landscape_slice,
                         plot_loss_landscape)
+from ._figure import PALETTE, finish, new_figure

@@ -96,13 +96,16 @@ def plot_history(history, log_loss=False, title=None, path=None):
     return finish(figure, path)
 
 
-def plot_histories(histories, key="loss", log=True, title=None, path=None):
+def plot_histories(histories, key="loss", log=True, xlabel="epoch", ymax=None, title=None,
+                   path=None):
     """One quantity per epoch for several runs on one axes (e.g. runs with different lrs).
 
     Args:
         histories: mapping run name -> ``History`` or dict of per-epoch lists.
         key: which record to draw (``"loss"``, ``"val_accuracy"``, ...).
         log: logarithmic y axis.
+        xlabel: what one record is (``"epoch"``, or ``"step"`` for per-step records).
+        ymax: clip the y axis there (a diverging run would otherwise flatten the others).
         title: axes title; defaults to ``key``.
         path: save the figure there.
 
@@ -113,10 +116,11 @@ def plot_histories(histories, key="loss", log=True, title=None, path=None):
     for colour, (name, history) in zip(PALETTE, histories.items()):
         values = _records(history)[0].get(key)
         if values:
-            axes.plot(np.arange(1, len(values) + 1), values, "o-", markersize=3,
-                      color=colour, label=name)
+            axes.plot(np.arange(1, len(values) + 1), values, "o-" if len(values) < 60 else "-",
+                      markersize=3, color=colour, label=name)
     axes.set_yscale("log" if log else "linear")
-    axes.set_xlabel("epoch")
+    axes.set_ylim(top=ymax)
+    axes.set_xlabel(xlabel)
     axes.set_ylabel(key)
     axes.set_title(title or key)
     axes.grid(True, alpha=0.3)
