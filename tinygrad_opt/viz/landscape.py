@@ -126,7 +126,8 @@ def landscape_slice(model, loss_fn, X, y, span=1.0, resolution=21, rng=None):
 
 def _draw_line(axes, alphas, losses):
     axes.plot(alphas, losses, color=PALETTE[0])
-    for alpha, label, colour in ((0.0, "start θ₀", PALETTE[1]), (1.0, "trained θ₁", PALETTE[3])):
+    ends = ((0.0, "start θ₀", PALETTE[1]), (1.0, "trained θ₁", PALETTE[3]))
+    for alpha, label, colour in ends:
         at = int(np.argmin(np.abs(alphas - alpha)))
         axes.plot(alphas[at], losses[at], "o", color=colour, markersize=8, label=label)
     axes.set_xlabel("α in (1 − α) θ₀ + α θ₁")
