@@ -103,44 +103,67 @@ def _hidden_sizes(text):
 
 
 def _add_common_options(parser):
-    parser.add_argument("--dataset", choices=DATASETS, default="digits")
+    parser.add_argument("--dataset", choices=DATASETS, default="digits", help="data to learn")
     parser.add_argument("--data-dir", help="folder with the four MNIST IDX files")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--batch-size", type=_positive_int, default=32)
+    parser.add_argument("--seed", type=int, default=0, help="seed of every random draw")
+    parser.add_argument("--batch-size", type=_positive_int, default=32, help="mini-batch size")
     parser.add_argument("--hidden", type=_hidden_sizes, default=[128],
-                        help="hidden layer widths, e.g. 128,64 (default 128)")
-    parser.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu")
-    parser.add_argument("--init", choices=INITS, default="kaiming_uniform")
-    parser.add_argument("--norm", choices=NORMS, default="none")
-    parser.add_argument("--dropout", type=_non_negative_float, default=0.0)
+                        help="hidden layer widths, comma-separated, e.g. 128,64")
+    parser.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu",
+                        help="activation after each hidden layer")
+    parser.add_argument("--init", choices=INITS, default="kaiming_uniform",
+                        help="weight initialisation of the Dense layers")
+    parser.add_argument("--norm", choices=NORMS, default="none",
+                        help="normalisation layer after each hidden Dense layer")
+    parser.add_argument("--dropout", type=_non_negative_float, default=0.0,
+                        help="dropout probability after each hidden layer")
     parser.add_argument("--optimizer", type=str.lower, choices=sorted(OPTIMIZERS),
-                        default="adam")
+                        default="adam", help="update rule")
     parser.add_argument("--lr", type=_positive_float,
                         help="learning rate (default: PyTorch's for the optimizer; SGD 0.05)")
     parser.add_argument("--momentum", type=_non_negative_float,
                         help="momentum for sgd and rmsprop")
-    parser.add_argument("--weight-decay", type=_non_negative_float)
+    parser.add_argument("--weight-decay", type=_non_negative_float,
+                        help="weight decay (L2 penalty; decoupled for adamw)")
     parser.add_argument("--out", help="output folder (default runs/<timestamp>)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows "(default: ...)" after each option's help, except where there is none."""
+
+    def _get_help_string(self, action):
+        if action.default is None or isinstance(action.default, bool):
+            return action.help
+        return super()._get_help_string(action)
+
+
 def build_parser():
     """The ``tinygrad-opt`` argument parser with its ``train`` and ``lr-find`` commands."""
-    parser = _Parser(prog="tinygrad-opt", description=__doc__.split("\n")[0])
+    description = __doc__.split("\n")[0].replace("``", "")
+    parser = _Parser(prog="tinygrad-opt", description=description)
     commands = parser.add_subparsers(dest="command", required=True)
-    train_parser = commands.add_parser("train", help="train an MLP and report test accuracy")
+    show_defaults = _DefaultsFormatter
+    train_parser = commands.add_parser("train", help="train an MLP and report test accuracy",
+                                       formatter_class=show_defaults)
     _add_common_options(train_parser)
-    train_parser.add_argument("--epochs", type=_positive_int, default=30)
-    train_parser.add_argument("--schedule", choices=SCHEDULES, default="none")
+    train_parser.add_argument("--epochs", type=_positive_int, default=30,
+                              help="passes over the training split")
+    train_parser.add_argument("--schedule", choices=SCHEDULES, default="none",
+                              help="learning-rate schedule")
     train_parser.add_argument("--patience", type=_positive_int,
                               help="early stopping on val_loss after this many epochs")
     train_parser.add_argument("--checkpoint", help="save a checkpoint (.npz) every epoch")
     train_parser.add_argument("--resume", help="continue from a checkpoint (.npz)")
-    find_parser = commands.add_parser("lr-find", help="learning-rate range test")
+    find_parser = commands.add_parser("lr-find", help="learning-rate range test",
+                                      formatter_class=show_defaults)
     _add_common_options(find_parser)
-    find_parser.add_argument("--start-lr", type=_positive_float, default=1e-7)
-    find_parser.add_argument("--end-lr", type=_positive_float, default=10.0)
-    find_parser.add_argument("--num-iter", type=_positive_int, default=100)
+    find_parser.add_argument("--start-lr", type=_positive_float, default=1e-7,
+                             help="first learning rate of the sweep")
+    find_parser.add_argument("--end-lr", type=_positive_float, default=10.0,
+                             help="last learning rate of the sweep")
+    find_parser.add_argument("--num-iter", type=_positive_int, default=100,
+                             help="steps of the exponential sweep")
     return parser
 
 
