@@ -10,7 +10,6 @@ stopped by ``TrainingDiverged`` with the model at its last finite weights.
 import argparse
 import pathlib
 
-import numpy as np
 
 import tinygrad_opt as tg
 

@@ -12,43 +12,43 @@ import pathlib
 
 import tinygrad_opt as tg
 
-O = tg.optim
+optim = tg.optim
 # per surface: (steps, {name: (class, hyper-parameters)}); rates chosen per surface so
 # that each method shows its typical behaviour rather than a diverged line
 RACES = {
     "rosenbrock": (1000, {
-        "SGD": (O.SGD, {"lr": 1e-3}),
-        "SGD momentum 0.9": (O.SGD, {"lr": 1e-3, "momentum": 0.9}),
-        "SGD Nesterov": (O.SGD, {"lr": 1e-3, "momentum": 0.9, "nesterov": True}),
-        "Adagrad": (O.Adagrad, {"lr": 0.5}),
-        "Adadelta": (O.Adadelta, {"lr": 1.0}),
-        "RMSprop": (O.RMSprop, {"lr": 1e-2}),
-        "Adam": (O.Adam, {"lr": 0.05}),
-        "AdamW": (O.AdamW, {"lr": 0.05}),
-        "Adamax": (O.Adamax, {"lr": 0.1}),
-        "NAdam": (O.NAdam, {"lr": 0.05})}),
+        "SGD": (optim.SGD, {"lr": 1e-3}),
+        "SGD momentum 0.9": (optim.SGD, {"lr": 1e-3, "momentum": 0.9}),
+        "SGD Nesterov": (optim.SGD, {"lr": 1e-3, "momentum": 0.9, "nesterov": True}),
+        "Adagrad": (optim.Adagrad, {"lr": 0.5}),
+        "Adadelta": (optim.Adadelta, {"lr": 1.0}),
+        "RMSprop": (optim.RMSprop, {"lr": 1e-2}),
+        "Adam": (optim.Adam, {"lr": 0.05}),
+        "AdamW": (optim.AdamW, {"lr": 0.05}),
+        "Adamax": (optim.Adamax, {"lr": 0.1}),
+        "NAdam": (optim.NAdam, {"lr": 0.05})}),
     "beale": (800, {
-        "SGD": (O.SGD, {"lr": 1e-3}),
-        "SGD momentum 0.9": (O.SGD, {"lr": 1e-3, "momentum": 0.9}),
-        "SGD Nesterov": (O.SGD, {"lr": 1e-3, "momentum": 0.9, "nesterov": True}),
-        "Adagrad": (O.Adagrad, {"lr": 0.5}),
-        "Adadelta": (O.Adadelta, {"lr": 1.0}),
-        "RMSprop": (O.RMSprop, {"lr": 1e-2}),
-        "Adam": (O.Adam, {"lr": 0.05}),
-        "AdamW": (O.AdamW, {"lr": 0.05}),
-        "Adamax": (O.Adamax, {"lr": 0.1}),
-        "NAdam": (O.NAdam, {"lr": 0.05})}),
+        "SGD": (optim.SGD, {"lr": 1e-3}),
+        "SGD momentum 0.9": (optim.SGD, {"lr": 1e-3, "momentum": 0.9}),
+        "SGD Nesterov": (optim.SGD, {"lr": 1e-3, "momentum": 0.9, "nesterov": True}),
+        "Adagrad": (optim.Adagrad, {"lr": 0.5}),
+        "Adadelta": (optim.Adadelta, {"lr": 1.0}),
+        "RMSprop": (optim.RMSprop, {"lr": 1e-2}),
+        "Adam": (optim.Adam, {"lr": 0.05}),
+        "AdamW": (optim.AdamW, {"lr": 0.05}),
+        "Adamax": (optim.Adamax, {"lr": 0.1}),
+        "NAdam": (optim.NAdam, {"lr": 0.05})}),
     "saddle": (120, {
-        "SGD": (O.SGD, {"lr": 0.05}),
-        "SGD momentum 0.9": (O.SGD, {"lr": 0.05, "momentum": 0.9}),
-        "SGD Nesterov": (O.SGD, {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
-        "Adagrad": (O.Adagrad, {"lr": 0.3}),
-        "Adadelta": (O.Adadelta, {"lr": 1.0}),
-        "RMSprop": (O.RMSprop, {"lr": 0.05}),
-        "Adam": (O.Adam, {"lr": 0.1}),
-        "AdamW": (O.AdamW, {"lr": 0.1}),
-        "Adamax": (O.Adamax, {"lr": 0.1}),
-        "NAdam": (O.NAdam, {"lr": 0.1})}),
+        "SGD": (optim.SGD, {"lr": 0.05}),
+        "SGD momentum 0.9": (optim.SGD, {"lr": 0.05, "momentum": 0.9}),
+        "SGD Nesterov": (optim.SGD, {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
+        "Adagrad": (optim.Adagrad, {"lr": 0.3}),
+        "Adadelta": (optim.Adadelta, {"lr": 1.0}),
+        "RMSprop": (optim.RMSprop, {"lr": 0.05}),
+        "Adam": (optim.Adam, {"lr": 0.1}),
+        "AdamW": (optim.AdamW, {"lr": 0.1}),
+        "Adamax": (optim.Adamax, {"lr": 0.1}),
+        "NAdam": (optim.NAdam, {"lr": 0.1})}),
 }
 FEATURED = ("SGD", "SGD momentum 0.9", "Adagrad", "RMSprop", "Adam")
 

@@ -13,8 +13,8 @@ LAYERS = {"_random": 0, "autograd": 0, "functions": 1, "tensor": 2, "gradcheck":
 # Narrower rules than "any lower layer": (importer prefix, imported prefix) pairs allowed
 # within one layer, and what some layers may never import although it sits below them.
 SAME_LAYER_ALLOWED = {("gradcheck", "tensor"), ("objectives", "tensor"), ("cli", "viz")}
-FORBIDDEN = {"optim": ("nn", "gradcheck"), "data": ("autograd", "functions", "tensor", "nn",
-                                                     "optim", "gradcheck", "objectives")}
+FORBIDDEN = {"optim": ("nn", "gradcheck"),
+             "data": ("autograd", "functions", "tensor", "nn", "optim", "gradcheck", "objectives")}
 THIRD_PARTY_ALLOWED = {"numba": {"optim.kernels"}, "matplotlib": {"viz"}}
 
 

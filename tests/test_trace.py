@@ -11,8 +11,8 @@ def test_records_nodes_in_visiting_order_with_upstream_and_input_gradients():
     x = tg.Tensor([3.0, 4.0])
     with tg.trace_backward(labels={w: "w", x: "x"}) as trace:
         (w * x).sum().backward()
-    assert [(s.name, s.op) for s in trace] == [("Sum#1", "Sum"), ("Mul#1", "Mul"),
-                                              ("w", "input")]
+    expected = [("Sum#1", "Sum"), ("Mul#1", "Mul"), ("w", "input")]
+    assert [(s.name, s.op) for s in trace] == expected
     total, product, leaf = trace
     np.testing.assert_array_equal(total.upstream, 1.0)
     np.testing.assert_array_equal(product.upstream, [1.0, 1.0])

@@ -23,26 +23,6 @@ from . import autograd
 from .tensor import Tensor
 
 
-class Cos(autograd.Function):
-    """Element-wise cosine, needed by Rastrigin and not composable from other ops.
-
-    f(x) = cos(x),  df/dx = -sin(x).
-    """
-
-    def forward(self, x):
-        self.save_for_backward(x)
-        return np.cos(x)
-
-    def backward(self, grad):
-        (x,) = self.saved_tensors
-        return -np.sin(x) * grad
-
-
-def cos(tensor):
-    """cos(tensor), differentiable."""
-    return Tensor._apply(Cos, tensor)
-
-
 @dataclass(frozen=True)
 class Objective:
     """A 2-D test function with what is known about it.
@@ -115,8 +95,8 @@ def _saddle(p):
 
 def _rastrigin(p):
     two_pi = 2 * np.pi
-    return (20 + p[0] ** 2 - 10 * cos(two_pi * p[0])
-            + p[1] ** 2 - 10 * cos(two_pi * p[1]))
+    return (20 + p[0] ** 2 - 10 * (two_pi * p[0]).cos()
+            + p[1] ** 2 - 10 * (two_pi * p[1]).cos())
 
 
 QUADRATIC = Objective(

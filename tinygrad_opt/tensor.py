@@ -296,6 +296,9 @@ class Tensor:
     def abs(self):
         return Tensor._apply(elementwise.Abs, self)
 
+    def cos(self):
+        return Tensor._apply(elementwise.Cos, self)
+
     def tanh(self):
         return Tensor._apply(elementwise.Tanh, self)
 

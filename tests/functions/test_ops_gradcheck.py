@@ -37,6 +37,7 @@ UNARY = [
     ("log", lambda a: a.log(), np.log, "positive"),
     ("sqrt", lambda a: a.sqrt(), np.sqrt, "positive"),
     ("abs", lambda a: a.abs(), np.abs, "away_from_zero"),
+    ("cos", lambda a: a.cos(), np.cos, "normal"),
     ("tanh", lambda a: a.tanh(), np.tanh, "normal"),
     ("sigmoid", lambda a: a.sigmoid(), lambda x: 1 / (1 + np.exp(-x)), "normal"),
     ("relu", lambda a: a.relu(), lambda x: np.maximum(x, 0), "away_from_zero"),

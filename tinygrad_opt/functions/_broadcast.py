@@ -17,8 +17,9 @@ def unbroadcast(grad, shape):
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
-    axes = tuple(range(extra)) + tuple(
-        extra + axis for axis, size in enumerate(shape) if size == 1 and grad.shape[extra + axis] != 1)
+    stretched = tuple(extra + axis for axis, size in enumerate(shape)
+                      if size == 1 and grad.shape[extra + axis] != 1)
+    axes = tuple(range(extra)) + stretched
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
     return grad.reshape(shape)

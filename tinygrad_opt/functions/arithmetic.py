@@ -124,7 +124,9 @@ class MatMul(Function):
         grad_mat = np.expand_dims(grad_mat, -1) if b.ndim == 1 else grad_mat
         grad_a = grad_b = None
         if self.needs_input_grad[0]:
-            grad_a = unbroadcast(grad_mat @ np.swapaxes(b_mat, -1, -2), a_mat.shape).reshape(a.shape)
+            grad_a = unbroadcast(grad_mat @ np.swapaxes(b_mat, -1, -2), a_mat.shape)
+            grad_a = grad_a.reshape(a.shape)
         if self.needs_input_grad[1]:
-            grad_b = unbroadcast(np.swapaxes(a_mat, -1, -2) @ grad_mat, b_mat.shape).reshape(b.shape)
+            grad_b = unbroadcast(np.swapaxes(a_mat, -1, -2) @ grad_mat, b_mat.shape)
+            grad_b = grad_b.reshape(b.shape)
         return grad_a, grad_b

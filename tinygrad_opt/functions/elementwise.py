@@ -62,6 +62,18 @@ class Abs(Function):
         return (grad * np.sign(x),)
 
 
+class Cos(Function):
+    """f(x) = cos x;  df/dx = -sin x."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.cos(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return (-grad * np.sin(x),)
+
+
 class Tanh(Function):
     """f(x) = tanh x;  df/dx = 1 - tanh^2 x."""
 

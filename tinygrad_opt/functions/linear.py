@@ -1,6 +1,4 @@
 """The affine map of a Dense layer as one op: y = x @ W + b."""
-import numpy as np
-
 from ..autograd import Function
 
 

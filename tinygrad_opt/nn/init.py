@@ -151,4 +151,3 @@ def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng
     """He/Kaiming normal: N(0, std^2) with ``std = gain / sqrt(fan)`` (see kaiming_uniform_)."""
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
     return normal_(tensor, 0.0, std, rng=rng)
-

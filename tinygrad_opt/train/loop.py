@@ -30,7 +30,6 @@ from tinygrad_opt.train.metrics import resolve_metrics
 from tinygrad_opt.train.progress import ProgressBar
 
 
-
 class TrainingDiverged(RuntimeError):
     """The loss or a gradient became NaN or infinite; the model holds its last good weights.
 

@@ -14,6 +14,7 @@ from .. import objectives
 from ..nn import Parameter
 from ._figure import PALETTE, finish, log_levels, new_figure
 
+
 def _make_optimizer(spec, params):
     """An optimizer from ``factory(params)`` or ``(OptimizerClass, kwargs)``."""
     if isinstance(spec, tuple):
