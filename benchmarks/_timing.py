@@ -36,3 +36,31 @@ def format_table(headers, rows):
     lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+def blocked_medians(contenders, rounds, block, discard=2):
+    """Median seconds per call, contenders alternating in blocks of consecutive calls.
+
+    PyTorch's OpenMP threads keep spinning for a while after each of its calls; interleaved
+    call by call, that spinning steals the cores from the next contender's BLAS threads.
+    Blocks of ``block`` calls, of which the first ``discard`` after each switch are not
+    counted, keep that cost out while still spreading slow drifts over all contenders.
+
+    Args:
+        contenders: dict name -> zero-argument callable.
+        rounds: how many blocks each contender runs.
+        block: calls per block.
+        discard: calls at the start of each block that are run but not counted.
+
+    Returns:
+        dict name -> median seconds.
+    """
+    samples = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, function in contenders.items():
+            for call in range(block):
+                start = time.perf_counter()
+                function()
+                if call >= discard:
+                    samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(times) for name, times in samples.items()}

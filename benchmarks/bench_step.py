@@ -3,6 +3,9 @@ tinygrad_opt vs a hand-written NumPy MLP (the floor) vs PyTorch eager CPU, inter
 
 Usage: python benchmarks/bench_step.py [--repeats 300] [--out benchmarks/results/step.md]
 
+Contenders alternate in blocks of consecutive steps (see ``_timing.blocked_medians``):
+interleaving call by call lets PyTorch's spinning OpenMP threads slow the next contender.
+
 PyTorch uses ``Adam(fused=True)`` (its fastest CPU setting) and as many threads as
 NumPy's BLAS (all cores unless OPENBLAS_NUM_THREADS says otherwise). Ratios are
 ``our time / their time``: below 1 means tinygrad_opt is faster.
@@ -16,7 +19,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _machine import describe_machine, write_report  # noqa: E402
 from _mlp_numpy import NumpyMLP  # noqa: E402
-from _timing import format_table, interleaved_medians  # noqa: E402
+from _timing import blocked_medians, format_table  # noqa: E402
 
 import tinygrad_opt as tg  # noqa: E402
 
@@ -75,8 +78,12 @@ def run(repeats):
         contenders = {"tinygrad_opt": make_ours(sizes, X, y), "numpy": make_numpy(sizes, X, y)}
         if torch is not None:
             contenders["torch"] = make_torch(sizes, X, y)
-        scale = max(1, 2_000_000 // (batch * sum(a * b for a, b in zip(sizes, sizes[1:]))))
-        times = interleaved_medians(contenders, repeats * min(scale, 10) // 4 + 20, warmup=20)
+        multiply_adds = batch * sum(a * b for a, b in zip(sizes, sizes[1:]))
+        block = int(min(50, max(5, 2e8 // multiply_adds)))
+        for step in contenders.values():  # warm up: Numba's cached kernels, BLAS buffers
+            for _ in range(3):
+                step()
+        times = blocked_medians(contenders, rounds=max(3, repeats // block), block=block)
         ours = times["tinygrad_opt"]
         vs_torch = f"{ours / times['torch']:.2f}x" if "torch" in times else "n/a"
         target = TARGETS_VS_TORCH[sizes]

@@ -36,6 +36,8 @@ class FlatGroup:
         self.state_buffers = {}
         self.state_views = {}
         self.lockstep = False  # the optimizer's note: last step was one call on the buffers
+        self.steady_slots = None  # and, after such a step, each parameter's views to re-check
+        self.steady_names = ((), ())
         self.param_views = [self._slot(self.param_buffer, i) for i in range(len(self.params))]
         self.grad_views = [self._slot(self.grad_buffer, i) for i in range(len(self.params))]
         for param, param_view, grad_view in zip(self.params, self.param_views, self.grad_views):

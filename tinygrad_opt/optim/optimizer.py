@@ -149,6 +149,11 @@ class Optimizer:
     # ----- the step -------------------------------------------------------------------
 
     def _step_group(self, index, group):
+        flat = self._flat_groups[index]
+        if flat is not None and flat.steady_slots is not None and not self.record_last_update \
+                and self._steady(flat):
+            self._step_steady(group, flat)
+            return
         params = group["params"]
         updated = [i for i, param in enumerate(params) if param.grad is not None]
         if not updated:
@@ -165,6 +170,7 @@ class Optimizer:
             return
         if flat is not None:
             flat.lockstep = False
+            flat.steady_slots = None
         for i, names in zip(updated, fresh):
             param = params[i]
             state = self.state[param]
@@ -191,6 +197,44 @@ class Optimizer:
         for param in params:
             self.state[param].update(new_scalars)
         flat.lockstep = True
+        flat.steady_slots = [
+            (param, data_view, grad_view, tuple(self.state[param][name] for name in arrays))
+            for param, data_view, grad_view in zip(params, flat.param_views, flat.grad_views)]
+        flat.steady_names = (tuple(arrays), tuple(new_scalars))
+
+    def _steady(self, flat):
+        """True when nothing changed since the last whole-group step: every parameter's data,
+        grad and state arrays are still their flat views and its scalar state (step, ...)
+        equals the first parameter's. This is the usual training step, checked by identity
+        only, so the update costs little more than the kernel call."""
+        array_names, scalar_names = flat.steady_names
+        first = self.state[flat.params[0]]
+        for param, data_view, grad_view, state_views in flat.steady_slots:
+            if param.data is not data_view or param.grad is not grad_view:
+                return False
+            state = self.state[param]
+            for name, view in zip(array_names, state_views):
+                if state[name] is not view:
+                    return False
+            for name in scalar_names:
+                if state[name] != first[name]:
+                    return False
+        return True
+
+    def _step_steady(self, group, flat):
+        """The whole group in one kernel call, its state known to be in lockstep."""
+        array_names, scalar_names = flat.steady_names
+        first = self.state[flat.params[0]]
+        scalars = self._advance({name: first[name] for name in scalar_names})
+        arrays = _StateArrays({name: flat.state_buffers[name] for name in array_names},
+                              flat.dtype)
+        args = self._arguments(group, flat.param_buffer, flat.grad_buffer, arrays, scalars,
+                               _NOTHING_CREATED)
+        args = [arg if type(arg) in _PLAIN_TYPES else _plain_argument(arg) for arg in args]
+        result = getattr(kernels, self._kernel_name)(*args)
+        new_scalars = self._finish(scalars, result)
+        for param in flat.params:
+            self.state[param].update(new_scalars)
 
     def _checked_flat(self, index):
         """The group's flat layout after adopting replaced ``.data``; None if it broke."""
@@ -330,6 +374,7 @@ class Optimizer:
         for flat in self._flat_groups:
             if flat is not None:
                 flat.lockstep = False
+                flat.steady_slots = None
 
     # ----- teaching aids --------------------------------------------------------------
 
@@ -390,6 +435,9 @@ def _check_params(params, known):
         raise ValueError("some parameters appear more than once in a param group")
     if {id(param) for param in params} & {id(param) for param in known}:
         raise ValueError("some parameters appear in more than one param group")
+
+
+_PLAIN_TYPES = frozenset((float, bool, np.ndarray))
 
 
 def _plain_argument(value):
