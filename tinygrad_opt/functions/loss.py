@@ -52,26 +52,35 @@ class CrossEntropy(Function):
     def forward(self, logits, *, target, weight=None, ignore_index=-100, label_smoothing=0.0,
                 reduction="mean"):
         """Return the loss; ``target`` (an option, not an input: it has no gradient) is an
-        int array ``(N,)`` and ``weight`` an array ``(C,)``."""
+        int array ``(N,)``, ``weight`` an array ``(C,)``; ``ignore_index=None`` promises
+        that no sample is ignored (``nn.functional.cross_entropy`` checks that already)."""
         _check_reduction(reduction)
         self.reduction = reduction
+        if weight is None and label_smoothing == 0.0 and (
+                ignore_index is None or not (target == ignore_index).any()):
+            return self._forward_textbook(logits, target)
         log_probs = _log_softmax(logits)
-        if weight is None and label_smoothing == 0.0 and not (target == ignore_index).any():
-            # Textbook case, q = onehot(y): l_i = -log p_{i, y_i}, no (N, C) q to build.
-            rows = np.arange(len(target))
-            self.save_for_backward(log_probs, rows, target)
-            self.normalizer = len(target)
-            return self._reduce(-log_probs[rows, target], logits.dtype)
         q = self._target_distribution(logits, target, weight, ignore_index, label_smoothing)
         self.save_for_backward(log_probs, q)
         return self._reduce(-(q * log_probs).sum(axis=1), logits.dtype)
+
+    def _forward_textbook(self, logits, target):
+        """q = onehot(y): l_i = log sum_k exp(s_ik) - s_{i, y_i} with s = z - max z (row-wise);
+        keeps exp(s) and its row sums, from which backward forms softmax(z) = exp(s) / sum."""
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        exp_shifted = np.exp(shifted)
+        sum_exp = exp_shifted.sum(axis=1, keepdims=True)
+        rows = np.arange(len(target))
+        self.save_for_backward(exp_shifted, sum_exp, rows, target)
+        self.normalizer = len(target)
+        return self._reduce(np.log(sum_exp[:, 0]) - shifted[rows, target], logits.dtype)
 
     def _target_distribution(self, logits, target, weight, ignore_index, label_smoothing):
         """q (N, C) as in the class docstring; sets the "mean" normaliser sum_i w_{y_i}."""
         num_samples, num_classes = logits.shape
         class_weight = np.ones(num_classes, dtype=logits.dtype) if weight is None \
             else np.asarray(weight, dtype=logits.dtype)
-        kept = target != ignore_index
+        kept = np.full(num_samples, True) if ignore_index is None else target != ignore_index
         safe_target = np.where(kept, target, 0)
         q = np.zeros_like(logits)
         q[np.arange(num_samples), safe_target] = (1.0 - label_smoothing) * class_weight[safe_target]
@@ -83,16 +92,15 @@ class CrossEntropy(Function):
     def _reduce(self, losses, dtype):
         if self.reduction == "none":
             return losses
-        if self.reduction == "sum":
-            return np.asarray(losses.sum())
-        if self.normalizer == 0:
-            return np.asarray(np.nan, dtype=dtype)
-        return np.asarray(losses.sum() / np.asarray(self.normalizer, dtype=dtype))
+        total = np.add.reduce(losses)
+        if self.reduction == "mean":
+            total = total / self.normalizer if self.normalizer != 0 else np.nan
+        return np.asarray(total, dtype=dtype)
 
     def backward(self, grad):
-        if len(self.saved_tensors) == 3:  # textbook case: dl_i/dz_i = p_i - onehot(y_i)
-            log_probs, rows, target = self.saved_tensors
-            per_sample = np.exp(log_probs)
+        if len(self.saved_tensors) == 4:  # textbook case: dl_i/dz_i = softmax(z_i) - onehot(y_i)
+            exp_shifted, sum_exp, rows, target = self.saved_tensors
+            per_sample = exp_shifted / sum_exp
             per_sample[rows, target] -= 1
         else:
             log_probs, q = self.saved_tensors

@@ -228,24 +228,36 @@ def l1_loss(input, target, reduction="mean"):
 
 
 def _class_targets(name, input, target, ignore_index):
-    """Validate integer class labels ``(N,)`` against logits ``(N, C)``; return an int64
-    array. Raises ValueError naming the bad dtype, shape or labels."""
+    """Validate integer class labels ``(N,)`` against logits ``(N, C)``.
+
+    Returns:
+        ``(labels, any_ignored)``: the labels as an int64 array, and whether any of them
+        equals ``ignore_index``.
+
+    Raises:
+        ValueError: naming the bad dtype, shape or labels.
+    """
     labels = np.asarray(target.data if isinstance(target, Tensor) else target)
     if input.ndim != 2:
         raise ValueError(f"{name}: expected input of shape (N, C), got {input.shape}")
-    if not np.issubdtype(labels.dtype, np.integer):
+    if labels.dtype.kind not in "iu":
         raise ValueError(f"{name}: target must hold integer class labels, got dtype "
                          f"{labels.dtype} (values {labels.ravel()[:5].tolist()})")
     if labels.shape != (input.shape[0],):
         raise ValueError(f"{name}: input shape {input.shape} needs target shape "
                          f"({input.shape[0]},), got {labels.shape}")
     num_classes = input.shape[1]
+    any_ignored = False
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        bad = labels[((labels < 0) | (labels >= num_classes)) & (labels != ignore_index)]
+        ignored = labels == ignore_index
+        bad = labels[((labels < 0) | (labels >= num_classes)) & ~ignored]
         if bad.size:
             raise ValueError(f"{name}: labels {bad[:10].tolist()} are out of range "
                              f"[0, {num_classes}) for input of shape {input.shape}")
-    return labels.astype(np.int64, copy=False)
+        any_ignored = bool(ignored.any())
+    elif 0 <= ignore_index < num_classes:
+        any_ignored = bool((labels == ignore_index).any())
+    return labels.astype(np.int64, copy=False), any_ignored
 
 
 def _class_weight(name, weight, num_classes, dtype):
@@ -273,13 +285,13 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     """
     _check_reduction(reduction)
     input = _tensor(input)
-    labels = _class_targets("cross_entropy", input, target, ignore_index)
+    labels, any_ignored = _class_targets("cross_entropy", input, target, ignore_index)
     weight = _class_weight("cross_entropy", weight, input.shape[1], input.dtype)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
     return Tensor._apply(CrossEntropy, input, target=labels, weight=weight,
-                         ignore_index=ignore_index, label_smoothing=label_smoothing,
-                         reduction=reduction)
+                         ignore_index=ignore_index if any_ignored else None,
+                         label_smoothing=label_smoothing, reduction=reduction)
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
@@ -291,7 +303,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """
     _check_reduction(reduction)
     input = _tensor(input)
-    labels = _class_targets("nll_loss", input, target, ignore_index)
+    labels, _ = _class_targets("nll_loss", input, target, ignore_index)
     weight = _class_weight("nll_loss", weight, input.shape[1], input.dtype)
     kept = labels != ignore_index
     safe_labels = np.where(kept, labels, 0)
