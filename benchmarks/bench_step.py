@@ -1,17 +1,20 @@
 """Full training step (forward, loss, backward, Adam step, zero_grad) of float32 ReLU MLPs:
-tinygrad_opt vs a hand-written NumPy MLP (the floor) vs PyTorch eager CPU, interleaved.
+tinygrad_opt vs a hand-written NumPy MLP (the floor) vs PyTorch eager CPU.
 
-Usage: python benchmarks/bench_step.py [--repeats 300] [--out benchmarks/results/step.md]
+Usage: python benchmarks/bench_step.py [--rounds 3] [--out benchmarks/results/step.md]
 
-Contenders alternate in blocks of consecutive steps (see ``_timing.blocked_medians``):
-interleaving call by call lets PyTorch's spinning OpenMP threads slow the next contender.
-
-PyTorch uses ``Adam(fused=True)`` (its fastest CPU setting) and as many threads as
-NumPy's BLAS (all cores unless OPENBLAS_NUM_THREADS says otherwise). Ratios are
-``our time / their time``: below 1 means tinygrad_opt is faster.
+Each framework runs in its own worker process (as users run them: PyTorch's OpenMP threads
+and NumPy's OpenBLAS threads, sharing a process, slow each other down), and the workers
+alternate over ``--rounds`` rounds so that slow drifts of the machine hit all of them; the
+table shows the median over rounds of each worker's median step time. PyTorch uses
+``Adam(fused=True)`` (its fastest CPU setting) and as many threads as NumPy's BLAS (all
+cores unless OPENBLAS_NUM_THREADS says otherwise). Ratios are ``our time / their time``:
+below 1 means tinygrad_opt is faster.
 """
 import argparse
+import json
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -70,40 +73,58 @@ def make_torch(sizes, X, y):
     return step
 
 
-def run(repeats):
-    rows, rng = [], np.random.default_rng(0)
+def measure(framework, steps):
+    """Worker: median seconds per step of one framework for every case."""
+    makers = {"tinygrad_opt": make_ours, "numpy": make_numpy, "torch": make_torch}
+    medians, rng = [], np.random.default_rng(0)
     for sizes, batch in CASES:
         X = rng.normal(size=(batch, sizes[0])).astype(np.float32)
         y = rng.integers(0, sizes[-1], batch)
-        contenders = {"tinygrad_opt": make_ours(sizes, X, y), "numpy": make_numpy(sizes, X, y)}
-        if torch is not None:
-            contenders["torch"] = make_torch(sizes, X, y)
+        step = makers[framework](sizes, X, y)
         multiply_adds = batch * sum(a * b for a, b in zip(sizes, sizes[1:]))
-        block = int(min(50, max(5, 2e8 // multiply_adds)))
-        for step in contenders.values():  # warm up: Numba's cached kernels, BLAS buffers
-            for _ in range(3):
-                step()
-        times = blocked_medians(contenders, rounds=max(3, repeats // block), block=block)
-        ours = times["tinygrad_opt"]
-        vs_torch = f"{ours / times['torch']:.2f}x" if "torch" in times else "n/a"
+        count = int(min(steps, max(20, 5e9 // multiply_adds)))
+        medians.append(blocked_medians({framework: step}, rounds=1, block=count,
+                                       discard=5)[framework])
+    return medians
+
+
+def run(rounds, steps):
+    frameworks = ["tinygrad_opt", "numpy"] + (["torch"] if torch is not None else [])
+    samples = {name: [] for name in frameworks}
+    for _ in range(rounds):
+        for name in frameworks:
+            worker = subprocess.run([sys.executable, __file__, "--worker", name,
+                                     "--steps", str(steps)],
+                                    capture_output=True, text=True, check=True)
+            samples[name].append(json.loads(worker.stdout.splitlines()[-1]))
+    times = {name: np.median(np.array(runs), axis=0) for name, runs in samples.items()}
+    rows = []
+    for case, ((sizes, batch), ours) in enumerate(zip(CASES, times["tinygrad_opt"])):
+        floor = times["numpy"][case]
+        theirs = times["torch"][case] if "torch" in times else None
         target = TARGETS_VS_TORCH[sizes]
         rows.append(["-".join(map(str, sizes)), batch, f"{ours * 1e6:.0f}",
-                     f"{times['numpy'] * 1e6:.0f}",
-                     f"{times['torch'] * 1e6:.0f}" if "torch" in times else "n/a",
-                     f"{ours / times['numpy']:.2f}x (<= 1.25x)", f"{vs_torch} (<= {target}x)"])
+                     f"{floor * 1e6:.0f}", f"{theirs * 1e6:.0f}" if theirs else "n/a",
+                     f"{ours / floor:.2f}x (<= 1.25x)",
+                     f"{ours / theirs:.2f}x (<= {target}x)" if theirs else "n/a"])
     headers = ["MLP", "batch", "ours us", "numpy us", "torch us", "ours/numpy", "ours/torch"]
     return format_table(headers, rows)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=500, help="timed steps per case, at most")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results",
                                                       "step.md"))
     args = parser.parse_args()
     if torch is not None:
         torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS", os.cpu_count())))
-    table = run(args.repeats)
+    if args.worker:
+        print(json.dumps(measure(args.worker, args.steps)))
+        return
+    table = run(args.rounds, args.steps)
     print(describe_machine(torch))
     print(table)
     write_report(args.out, "Training step: tinygrad_opt vs NumPy floor vs PyTorch", table, torch)

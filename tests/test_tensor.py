@@ -217,3 +217,9 @@ def test_op_returning_no_gradient_still_releases_its_inputs():
     blocked = tg.Tensor._apply(StopGradient, x)
     (blocked * 5 + x * 2).sum().backward()
     np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+
+
+@pytest.mark.parametrize("data", [None, ["a", "b"], [object()]], ids=["None", "str", "object"])
+def test_non_numeric_data_is_a_type_error(data):
+    with pytest.raises(TypeError, match="numeric"):
+        tg.Tensor(data)

@@ -22,6 +22,12 @@ def _to_array(data, dtype=None):
     return array
 
 
+def _check_numeric(array):
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"Tensor data must be numeric (bool, int or float), got dtype "
+                        f"{array.dtype}: {np.array2string(array.ravel()[:3], separator=', ')}")
+
+
 def _check_float(array, what="tensor"):
     if not np.issubdtype(array.dtype, np.floating):
         raise ValueError(
@@ -49,6 +55,7 @@ class Tensor:
 
     def __init__(self, data, requires_grad=False, dtype=None):
         array = _to_array(data, dtype)
+        _check_numeric(array)
         if array is data or (isinstance(data, Tensor) and array is data.data):
             array = array.copy()
         if requires_grad:

@@ -130,3 +130,9 @@ def test_activation_forward_and_gradcheck(rng, module, reference):
     np.testing.assert_allclose(module(Tensor(x)).data, reference(x), rtol=1e-12)
     if not isinstance(module, nn.Identity):
         assert gradcheck(module, [Tensor(x, requires_grad=True)])
+
+
+@pytest.mark.parametrize("sizes", [(-1, 3), (4, 2.5)])
+def test_dense_rejects_negative_or_fractional_sizes_naming_them(sizes):
+    with pytest.raises(ValueError, match="features"):
+        nn.Dense(*sizes)

@@ -271,3 +271,11 @@ def test_explain_without_recording_says_how_to_enable_it(rng):
 def test_repr_lists_each_group(rng):
     opt = optim.SGD(make_params(rng), lr=0.25)
     assert "Parameter Group 0" in repr(opt) and "lr: 0.25" in repr(opt)
+
+
+@pytest.mark.parametrize("lr", ["0.1", None, True])
+def test_non_numeric_learning_rate_is_a_type_error_naming_it(lr):
+    from tinygrad_opt import optim
+    from tinygrad_opt.tensor import Tensor
+    with pytest.raises(TypeError, match="lr"):
+        optim.Adam([Tensor(np.zeros(2), requires_grad=True)], lr=lr)

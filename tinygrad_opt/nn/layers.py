@@ -46,6 +46,10 @@ class Dense(Module):
     def __init__(self, in_features, out_features, bias=True, weight_init="xavier_uniform",
                  rng=None):
         super().__init__()
+        for name, size in (("in_features", in_features), ("out_features", out_features)):
+            if int(size) != size or size < 0:
+                raise ValueError(f"{type(self).__name__}: {name} must be an int >= 0, "
+                                 f"got {size!r}")
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         self.weight = Parameter(np.zeros((self.in_features, self.out_features), np.float32))

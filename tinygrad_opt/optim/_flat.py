@@ -86,6 +86,35 @@ class FlatGroup:
                                       for index in range(len(self.params))]
         return self.state_views[name]
 
+    def remember_steady(self, state, array_names, scalar_names):
+        """After a whole-group step: note each parameter's views, to check by identity."""
+        self.steady_slots = [
+            (param, data_view, grad_view, tuple(state[param][name] for name in array_names))
+            for param, data_view, grad_view in zip(self.params, self.param_views,
+                                                   self.grad_views)]
+        self.steady_names = (array_names, scalar_names)
+
+    def is_steady(self, state):
+        """True when nothing changed since the last whole-group step: every parameter's data,
+        grad and state arrays are still their flat views and its scalar state (step, ...)
+        equals the first parameter's. This is the usual training step, checked by identity
+        only, so the update costs little more than the kernel call."""
+        if self.steady_slots is None:
+            return False
+        array_names, scalar_names = self.steady_names
+        first = state[self.params[0]]
+        for param, data_view, grad_view, state_views in self.steady_slots:
+            if param.data is not data_view or param.grad is not grad_view:
+                return False
+            param_state = state[param]
+            for name, view in zip(array_names, state_views):
+                if param_state[name] is not view:
+                    return False
+            for name in scalar_names:
+                if param_state[name] != first[name]:
+                    return False
+        return True
+
     def in_place(self):
         """True when every ``param.data`` is still its view of the buffer (the usual case)."""
         return all(param.data is view for param, view in zip(self.params, self.param_views))

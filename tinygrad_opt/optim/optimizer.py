@@ -18,8 +18,12 @@ from ._flat import FlatGroup
 
 
 def check_non_negative(options, *names):
-    """Raise ValueError naming the first option in ``names`` that is negative."""
+    """Raise naming the first option in ``names`` that is not a number >= 0 (TypeError for a
+    non-number such as the string "0.1", ValueError for a negative value or nan)."""
     for name in names:
+        if isinstance(options[name], (bool, np.bool_)) or not isinstance(
+                options[name], (int, float, np.integer, np.floating)):
+            raise TypeError(f"Invalid {name}: {options[name]!r} (must be a real number)")
         if not options[name] >= 0.0:
             raise ValueError(f"Invalid {name}: {options[name]} (must be >= 0)")
 
@@ -150,8 +154,7 @@ class Optimizer:
 
     def _step_group(self, index, group):
         flat = self._flat_groups[index]
-        if flat is not None and flat.steady_slots is not None and not self.record_last_update \
-                and self._steady(flat):
+        if flat is not None and not self.record_last_update and flat.is_steady(self.state):
             self._step_steady(group, flat)
             return
         params = group["params"]
@@ -197,29 +200,7 @@ class Optimizer:
         for param in params:
             self.state[param].update(new_scalars)
         flat.lockstep = True
-        flat.steady_slots = [
-            (param, data_view, grad_view, tuple(self.state[param][name] for name in arrays))
-            for param, data_view, grad_view in zip(params, flat.param_views, flat.grad_views)]
-        flat.steady_names = (tuple(arrays), tuple(new_scalars))
-
-    def _steady(self, flat):
-        """True when nothing changed since the last whole-group step: every parameter's data,
-        grad and state arrays are still their flat views and its scalar state (step, ...)
-        equals the first parameter's. This is the usual training step, checked by identity
-        only, so the update costs little more than the kernel call."""
-        array_names, scalar_names = flat.steady_names
-        first = self.state[flat.params[0]]
-        for param, data_view, grad_view, state_views in flat.steady_slots:
-            if param.data is not data_view or param.grad is not grad_view:
-                return False
-            state = self.state[param]
-            for name, view in zip(array_names, state_views):
-                if state[name] is not view:
-                    return False
-            for name in scalar_names:
-                if state[name] != first[name]:
-                    return False
-        return True
+        flat.remember_steady(self.state, tuple(arrays), tuple(new_scalars))
 
     def _step_steady(self, group, flat):
         """The whole group in one kernel call, its state known to be in lockstep."""
