@@ -12,7 +12,7 @@ import inspect
 import numpy as np
 
 from ..tensor import Tensor
-from . import kernels, reference
+from . import _state_dict, kernels, reference
 from ._explain import UpdateExplanation
 from ._flat import FlatGroup
 
@@ -164,9 +164,6 @@ class Optimizer:
         flat = self._checked_flat(index)
         scalars, fills = self._initial_state(group)
         whole = flat is not None and len(updated) == len(params)
-        if whole and self._unchanged(flat, fills):
-            self._step_flat(group, flat, _NOTHING_CREATED)
-            return
         fresh = [self._prepare(params[i], i, flat, scalars, fills) for i in updated]
         if whole and self._in_lockstep(params, fresh):
             self._step_flat(group, flat, fresh[0])
@@ -256,18 +253,6 @@ class Optimizer:
             state.setdefault(name, value)
         return created
 
-    def _unchanged(self, flat, fills):
-        """True when the last step updated the whole group in one call and every state
-        array is still its flat view: the state is then complete and in lockstep."""
-        if not flat.lockstep:
-            return False
-        for name in fills:
-            slots = flat.state_slots(name)
-            if not all(self.state[param].get(name) is view
-                       for param, view in zip(flat.params, slots)):
-                return False
-        return True
-
     def _in_lockstep(self, params, fresh):
         """True when all parameters have equal scalar state and the same state arrays, so
         one kernel call over the flat buffers updates them all exactly as separate calls."""
@@ -306,20 +291,7 @@ class Optimizer:
             ``{"state": {index: {name: value}}, "param_groups": [{..., "params": [index]}]}``
             where ``index`` numbers the parameters across groups in order.
         """
-        indices = {}
-        groups = []
-        for group in self.param_groups:
-            packed = {name: value for name, value in group.items() if name != "params"}
-            packed["params"] = [indices.setdefault(id(p), len(indices)) for p in group["params"]]
-            groups.append(packed)
-        state = {}
-        for group in self.param_groups:
-            for param in group["params"]:
-                if param in self.state:
-                    state[indices[id(param)]] = {
-                        name: value.copy() if isinstance(value, np.ndarray) else value
-                        for name, value in self.state[param].items()}
-        return {"state": state, "param_groups": groups}
+        return _state_dict.pack(self.param_groups, self.state)
 
     def load_state_dict(self, state_dict):
         """Restore hyper-parameters and state saved by ``state_dict``, so that the run
@@ -327,29 +299,11 @@ class Optimizer:
 
         Raises:
             ValueError: the number of groups, a group's size or a state array's shape does
-                not match this optimizer's parameters.
+                not match this optimizer's parameters (nothing is changed then).
         """
-        saved_groups = state_dict["param_groups"]
-        if len(saved_groups) != len(self.param_groups):
-            raise ValueError(f"loaded state dict has {len(saved_groups)} parameter groups, "
-                             f"but the optimizer has {len(self.param_groups)}")
-        by_index = {}
-        for position, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
-            if len(saved["params"]) != len(group["params"]):
-                raise ValueError(f"parameter group {position} has {len(group['params'])} "
-                                 f"parameters, but the loaded group has {len(saved['params'])}")
-            by_index.update(zip(saved["params"], group["params"]))
-        state = {}
-        for index, entry in state_dict["state"].items():
-            if int(index) not in by_index:
-                raise ValueError(f"loaded state refers to parameter {index}, which no group has")
-            param = by_index[int(index)]
-            state[param] = {name: _loaded_value(name, value, param, index)
-                            for name, value in entry.items()}
-        for group, saved in zip(self.param_groups, saved_groups):
-            options = {name: value for name, value in saved.items() if name != "params"}
-            self._check_options({**group, **options})
-            group.update(options)
+        state, options = _state_dict.unpack(self.param_groups, state_dict, self._check_options)
+        for group, group_options in zip(self.param_groups, options):
+            group.update(group_options)
         self.state = state
         self._last_update = {}
         for flat in self._flat_groups:
@@ -429,17 +383,3 @@ def _plain_argument(value):
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     return float(value)
-
-
-_SCALAR_STATE = ("step", "mu_product")
-
-
-def _loaded_value(name, value, param, index):
-    """A loaded state entry: arrays copied in the parameter's dtype, scalars as floats."""
-    if name in _SCALAR_STATE:
-        return float(value)
-    array = np.array(value, dtype=param.data.dtype)
-    if array.shape != param.data.shape:
-        raise ValueError(f"loaded state {name!r} of parameter {index} has shape {array.shape}, "
-                         f"but the parameter has shape {param.data.shape}")
-    return array
