@@ -279,3 +279,15 @@ def test_non_numeric_learning_rate_is_a_type_error_naming_it(lr):
     from tinygrad_opt.tensor import Tensor
     with pytest.raises(TypeError, match="lr"):
         optim.Adam([Tensor(np.zeros(2), requires_grad=True)], lr=lr)
+
+
+def test_base_optimizer_keeps_groups_but_cannot_step():
+    from tinygrad_opt import optim
+    from tinygrad_opt.tensor import Tensor
+    param = Tensor(np.zeros(2), requires_grad=True)
+    base = optim.Optimizer([param], {"lr": 0.1})
+    assert base.param_groups[0]["lr"] == 0.1 and base.param_groups[0]["params"] == [param]
+    with pytest.raises(NotImplementedError, match="subclass"):
+        base.step()
+    with pytest.raises(ValueError, match="lr"):
+        optim.Optimizer([param], {"lr": -1.0})

@@ -40,6 +40,8 @@ def check_betas(options):
 
 
 _NOTHING_CREATED = frozenset()
+_SUBCLASS_HINT = ("Optimizer is the base class: use SGD, Adam, ... or subclass it with a kernel "
+                  "name, _initial_state and _arguments (see optim/sgd.py)")
 
 
 class _StateArrays(dict):
@@ -122,6 +124,8 @@ class Optimizer:
             closure: optional callable that recomputes the loss (and the gradients); it is
                 called first and its result returned, as in PyTorch.
         """
+        if self._kernel_name is None:
+            raise NotImplementedError(_SUBCLASS_HINT)
         loss = closure() if closure is not None else None
         for index, group in enumerate(self.param_groups):
             self._step_group(index, group)
@@ -130,17 +134,18 @@ class Optimizer:
     # ----- subclass hooks -------------------------------------------------------------
 
     def _check_options(self, options):
-        """Raise ValueError naming an invalid hyper-parameter in ``options``."""
-        raise NotImplementedError
+        """Raise naming an invalid hyper-parameter in ``options`` (the base checks ``lr``)."""
+        if "lr" in options:
+            check_non_negative(options, "lr")
 
     def _initial_state(self, group):
         """(scalar state, {array name: fill value}) of a parameter's fresh state."""
-        raise NotImplementedError
+        raise NotImplementedError(_SUBCLASS_HINT)
 
     def _arguments(self, group, param, grad, arrays, scalars, fresh):
         """The kernel's positional arguments; ``scalars`` already advanced to this step and
         ``fresh`` the names of the state arrays created for this step."""
-        raise NotImplementedError
+        raise NotImplementedError(_SUBCLASS_HINT)
 
     def _advance(self, scalars):
         """Scalar state for the update being made (the step count goes up by one)."""
