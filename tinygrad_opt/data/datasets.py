@@ -146,9 +146,11 @@ def load_mnist(path):
     found = {key: _find_mnist_file(path, name) for key, name in _MNIST_FILES.items()}
     missing = [_MNIST_FILES[key] for key, file_path in found.items() if file_path is None]
     if missing:
+        expected = "" if len(missing) == len(_MNIST_FILES) else \
+            f"; expected all of {', '.join(_MNIST_FILES.values())}"
         raise FileNotFoundError(
             f"MNIST files missing in {os.path.abspath(path)!r}: {', '.join(missing)} (each may "
-            f"also end in .gz); expected {', '.join(_MNIST_FILES.values())}")
+            f"also end in .gz){expected}")
     train = _mnist_pair(found["train_images"], found["train_labels"])
     test = _mnist_pair(found["test_images"], found["test_labels"])
     return train, test
