@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from tinygrad_opt import cli
@@ -113,3 +114,31 @@ def test_divergence_exits_1_with_one_line_naming_the_rate(tmp_path, capsys):
                               "--out", str(tmp_path), "--no-progress"], capsys)
     assert status == 1
     assert len(err.strip().splitlines()) == 1 and "lr=1e+30" in err and "diverged" in err
+
+
+def _write_idx(path, array):
+    """An IDX file (unsigned bytes, big-endian dimension sizes), gzipped."""
+    import gzip
+    import struct
+    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim)
+    header += struct.pack(f">{array.ndim}I", *array.shape)
+    with gzip.open(path, "wb") as handle:
+        handle.write(header + array.astype(np.uint8).tobytes())
+
+
+def test_train_on_mnist_files_the_user_has(tmp_path):
+    rng = np.random.default_rng(0)
+    data_dir = tmp_path / "mnist"
+    data_dir.mkdir()
+    for prefix, count in (("train", 120), ("t10k", 30)):
+        labels = rng.integers(0, 10, count)
+        images = rng.integers(0, 40, (count, 28, 28))
+        images[np.arange(count), labels, :] = 255  # a learnable stripe: row = label
+        _write_idx(data_dir / f"{prefix}-images-idx3-ubyte.gz", images)
+        _write_idx(data_dir / f"{prefix}-labels-idx1-ubyte.gz", labels)
+    out = tmp_path / "run"
+    cli.main(["train", "--dataset", "mnist", "--data-dir", str(data_dir), "--epochs", "3",
+              "--hidden", "32", "--no-progress", "--out", str(out)])
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["samples"]["test"] == 30
+    assert summary["test_accuracy"] > 0.5
