@@ -110,11 +110,6 @@ its parents (empty for a leaf). Used by ``trace.trace_backward`` to show backpro
 """
 
 
-# Callables observer(node, node_grad, input_grads) that backward calls at every node it
-# processes (input_grads is () at a leaf); used by ``trace_backward`` to show backprop.
-backward_observers = []
-
-
 def _count_consumers(root):
     """For each node below ``root`` that requires grad: how many ops consume it."""
     consumers, stack = {}, [root]

@@ -28,10 +28,10 @@ def _check_numeric(array):
                         f"{array.dtype}: {np.array2string(array.ravel()[:3], separator=', ')}")
 
 
-def _check_float(array, what="tensor"):
+def _check_float(array):
     if not np.issubdtype(array.dtype, np.floating):
         raise ValueError(
-            f"only floating-point tensors can require gradients, this {what} has dtype "
+            f"only floating-point tensors can require gradients, this tensor has dtype "
             f"{array.dtype}; convert it first, e.g. Tensor(data, dtype=np.float32)")
 
 
