@@ -23,6 +23,7 @@ EXPECTED = {
     "loss_landscape.py": ["loss_landscape.png"],
     "lr_find.py": ["lr_find.png", "lr_find_training.png"],
     "backprop_trace.py": ["graph_neuron.png", "graph_mlp.png", "graph_mlp.dot"],
+    "gradient_descent_variants.py": ["gd_variants.png", "local_minima.png"],
 }
 
 
