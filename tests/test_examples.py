@@ -24,6 +24,7 @@ EXPECTED = {
     "lr_find.py": ["lr_find.png", "lr_find_training.png"],
     "backprop_trace.py": ["graph_neuron.png", "graph_mlp.png", "graph_mlp.dot"],
     "gradient_descent_variants.py": ["gd_variants.png", "local_minima.png"],
+    "momentum.py": ["momentum_ravine.png", "momentum_averages.png", "momentum_ball.png"],
 }
 
 
