@@ -25,6 +25,7 @@ EXPECTED = {
     "backprop_trace.py": ["graph_neuron.png", "graph_mlp.png", "graph_mlp.dot"],
     "gradient_descent_variants.py": ["gd_variants.png", "local_minima.png"],
     "momentum.py": ["momentum_ravine.png", "momentum_averages.png", "momentum_ball.png"],
+    "overfitting_and_stopping.py": ["overfitting.png", "stopping_rules.png", "barrier.png"],
 }
 
 

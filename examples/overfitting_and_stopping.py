@@ -1,0 +1,146 @@
+"""Overfitting, regularisation and stopping rules, on the digits.
+
+1. A wide MLP trained on a few hundred digits, 30% of them with a wrong label, memorises
+   the noise: its training loss keeps falling while the validation loss turns up. Dropout
+   and weight decay (AdamW) narrow that gap; EarlyStopping stops where validation stopped
+   improving and restores the best weights.
+2. The stopping rules of the notes on one training run: where a loss threshold, a
+   convergence test on the moving average, a metric threshold, a step budget, a time
+   budget and early stopping would each end it (rules combine with ``|``).
+3. A bound as a soft cost: the exponential barrier B = exp(m (w - k)) keeps the minimiser
+   of (w - 3)² near the bound w <= k = 2; the larger m, the harder the wall.
+
+    python examples/overfitting_and_stopping.py [--out DIR] [--small]
+"""
+import argparse
+import pathlib
+
+import numpy as np
+
+import tinygrad_opt as tg
+
+
+def digits_split(train_samples, label_noise=0.0):
+    """Standardised training and validation digits; a fraction ``label_noise`` of the
+    training labels replaced by random classes."""
+    X, y = tg.data.load_digits()
+    (X_tr, y_tr), (X_val, y_val), _ = tg.data.train_val_test_split(
+        X, y, val=0.3, test=0.1, rng=np.random.default_rng(0), stratify=True)
+    scaler = tg.data.StandardScaler().fit(X_tr)
+    X_tr, y_tr = scaler.transform(X_tr[:train_samples]), y_tr[:train_samples].copy()
+    rng = np.random.default_rng(1)
+    noisy = rng.random(len(y_tr)) < label_noise
+    y_tr[noisy] = rng.integers(0, 10, noisy.sum())
+    return X_tr, y_tr, scaler.transform(X_val), y_val
+
+
+def train(data, epochs, dropout=0.0, weight_decay=0.0, callbacks=()):
+    X_tr, y_tr, X_val, y_val = data
+    tg.manual_seed(0)
+    layers = [tg.nn.Dense(64, 256), tg.nn.ReLU(), tg.nn.Dropout(dropout),
+              tg.nn.Dense(256, 256), tg.nn.ReLU(), tg.nn.Dropout(dropout),
+              tg.nn.Dense(256, 10)]
+    model = tg.nn.Sequential(*layers)
+    optimizer = tg.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=weight_decay)
+    history = tg.train.fit(model, tg.nn.CrossEntropyLoss(), optimizer,
+                           tg.data.DataLoader(X_tr, y_tr, batch_size=32), epochs,
+                           val_loader=tg.data.DataLoader(X_val, y_val, batch_size=256,
+                                                         shuffle=False),
+                           callbacks=callbacks, progress=False)
+    return history.history
+
+
+def plot_overfitting(out, data, epochs):
+    runs = {"no regularisation": {}, "dropout 0.5": {"dropout": 0.5},
+            "weight decay 0.5 (AdamW)": {"weight_decay": 0.5}}
+    stopper = tg.train.EarlyStopping(patience=10, restore_best_weights=True)
+    stopped = train(data, epochs, callbacks=[stopper])
+    figure, (loss_axes, accuracy_axes) = tg.viz.new_figure(12, 4.8, ncols=2)
+    for colour, (name, options) in zip(tg.viz.PALETTE, runs.items()):
+        record = train(data, epochs, **options)
+        epochs_axis = np.arange(1, len(record["loss"]) + 1)
+        loss_axes.plot(epochs_axis, record["loss"], "--", color=colour, lw=1)
+        loss_axes.plot(epochs_axis, record["val_loss"], color=colour, label=name)
+        accuracy_axes.plot(epochs_axis, record["val_accuracy"], color=colour, label=name)
+    best = int(np.argmin(stopped["val_loss"])) + 1
+    for axes in (loss_axes, accuracy_axes):
+        axes.axvline(len(stopped["loss"]), color="black", ls=":",
+                     label=f"EarlyStopping(patience=10) stops, restores epoch {best}")
+        axes.grid(alpha=0.3)
+        axes.set_xlabel("epoch")
+    loss_axes.set(yscale="log", ylabel="loss (dashed: training, solid: validation)",
+                  title=f"{len(data[1])} training digits (30% mislabelled), 64-256-256-10 MLP")
+    accuracy_axes.set(ylabel="validation accuracy", title="Validation accuracy")
+    loss_axes.legend(fontsize=8)
+    tg.viz.finish(figure, out / "overfitting.png")
+
+
+def plot_stopping_rules(out, data, epochs):
+    steps_per_epoch = len(tg.data.DataLoader(data[0], data[1], batch_size=32))
+    rules = {"LossThreshold(0.05)": tg.train.LossThreshold(0.05),
+             "ConvergenceThreshold(tol=1e-3, window=5)": tg.train.ConvergenceThreshold(1e-3, 5),
+             "MetricThreshold(val_accuracy >= 0.95)": tg.train.MetricThreshold(0.95),
+             f"MaxIterations({10 * steps_per_epoch} steps)":
+                 tg.train.MaxIterations(10 * steps_per_epoch),
+             "MaxDuration(0.5 s)": tg.train.MaxDuration(0.5),
+             "EarlyStopping(patience=5, min_delta=1e-3)":
+                 tg.train.EarlyStopping(patience=5, min_delta=1e-3)}
+    reference = train(data, epochs)
+    figure, axes = tg.viz.new_figure(9, 5)
+    epochs_axis = np.arange(1, len(reference["loss"]) + 1)
+    axes.plot(epochs_axis, reference["loss"], color="black", label="training loss")
+    axes.plot(epochs_axis, reference["val_loss"], color="grey", label="validation loss")
+    for number, (colour, (name, rule)) in enumerate(zip(tg.viz.PALETTE, rules.items())):
+        stop = len(train(data, epochs, callbacks=[rule])["loss"])
+        axes.axvline(stop, color=colour, lw=2, alpha=0.8, ls="-" if number % 2 else "--",
+                     label=f"{name}: epoch {stop}")
+    axes.set(yscale="log", xlabel="epoch", ylabel="loss",
+             title="Where each stopping rule ends the same run (combine rules with |)")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    tg.viz.finish(figure, out / "stopping_rules.png")
+
+
+def minimise_with_barrier(m, steps):
+    w = tg.Tensor(np.array([0.0]), requires_grad=True)
+    optimizer = tg.optim.Adam([w], lr=0.05)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        cost = ((w - 3.0) ** 2).sum() + tg.nn.regularization.exponential_barrier(
+            w, 2.0, m=m, side="upper")
+        cost.backward()
+        optimizer.step()
+    return float(w.data[0])
+
+
+def plot_barrier(out, steps):
+    grid = np.linspace(0.0, 3.5, 400)
+    figure, axes = tg.viz.new_figure(7, 4.8)
+    axes.plot(grid, (grid - 3) ** 2, color="black", label="loss (w - 3)²")
+    for colour, m in zip(tg.viz.PALETTE, (1.0, 5.0, 20.0)):
+        cost = (grid - 3) ** 2 + np.exp(m * (grid - 2.0))
+        w = minimise_with_barrier(m, steps)
+        axes.plot(grid, cost, color=colour, label=f"+ exp({m:g} (w - 2)): Adam ends at {w:.3f}")
+        axes.plot(w, (w - 3) ** 2 + np.exp(m * (w - 2.0)), "o", color=colour, mec="black")
+    axes.axvline(2.0, color="grey", ls=":", label="bound w <= 2")
+    axes.set(xlabel="w", ylabel="cost", ylim=(0, 10),
+             title="A bound as a soft cost: the exponential barrier")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    tg.viz.finish(figure, out / "barrier.png")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("examples/figures"))
+    parser.add_argument("--small", action="store_true", help="a fast run for the tests")
+    args = parser.parse_args()
+    epochs = 15 if args.small else 80
+    plot_overfitting(args.out, digits_split(300, label_noise=0.3), epochs)
+    plot_stopping_rules(args.out, digits_split(1000), epochs // 2)
+    plot_barrier(args.out, 100 if args.small else 400)
+    print(f"wrote overfitting.png, stopping_rules.png and barrier.png to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
