@@ -1,0 +1,87 @@
+"""Mistakes real users make get a clear error, raised where the mistake is made.
+
+One table across the package: the call, the exception type, and words the message must
+contain (the bad value or shape, or what to do instead).
+"""
+import numpy as np
+import pytest
+
+import tinygrad_opt as tg
+from tinygrad_opt import data, nn, optim, train
+
+
+def _model():
+    return nn.Sequential(nn.Dense(4, 3), nn.ReLU(), nn.Dense(3, 2))
+
+
+def _logits():
+    return _model()(tg.Tensor(np.ones((2, 4))))
+
+
+MISUSES = [
+    ("optimizer given the model", lambda: optim.SGD(_model(), lr=0.1),
+     TypeError, "Dense"),
+    ("negative learning rate", lambda: optim.Adam(_model().parameters(), lr=-1),
+     ValueError, "-1"),
+    ("learning rate as a string", lambda: optim.Adam(_model().parameters(), lr="0.1"),
+     TypeError, "'0.1'"),
+    ("beta of 1", lambda: optim.Adam(_model().parameters(), betas=(1.0, 0.9)),
+     ValueError, "1.0"),
+    ("Nesterov without momentum", lambda: optim.SGD(_model().parameters(), lr=0.1,
+                                                    nesterov=True),
+     ValueError, "momentum"),
+    ("step size 0", lambda: optim.lr_scheduler.StepLR(optim.SGD(_model().parameters(), 0.1), 0),
+     ValueError, "0"),
+    ("input of the wrong width", lambda: _model()(tg.Tensor(np.ones((2, 5)))),
+     ValueError, "(2, 5)"),
+    ("one-hot labels to cross-entropy", lambda: nn.CrossEntropyLoss()(_logits(), np.eye(2)),
+     ValueError, "integer class labels"),
+    ("label out of range", lambda: nn.CrossEntropyLoss()(_logits(), np.array([0, 7])),
+     ValueError, "[7]"),
+    ("regression target of another shape",
+     lambda: nn.MSELoss()(tg.Tensor(np.ones((3, 1))), tg.Tensor(np.ones(3))),
+     ValueError, "(3, 1)"),
+    ("matmul inner dimensions", lambda: tg.Tensor(np.ones((2, 3))) @ tg.Tensor(np.ones((4, 2))),
+     ValueError, "(2, 3) @ (4, 2)"),
+    ("backward of a vector without grad", lambda: (tg.Tensor(np.ones(3), requires_grad=True)
+                                                   * 2).backward(),
+     ValueError, "(3,)"),
+    ("backward through no_grad", lambda: tg.Tensor(np.ones(2)).sum().backward(),
+     RuntimeError, "does not require grad"),
+    ("integer tensor requiring grad", lambda: tg.Tensor([1, 2], requires_grad=True),
+     ValueError, "int64"),
+    ("non-numeric data", lambda: tg.Tensor(None), TypeError, "numeric"),
+    ("in-place update while recording",
+     lambda: tg.Tensor(np.ones(2), requires_grad=True).__isub__(0.1),
+     RuntimeError, "no_grad"),
+    ("dropout probability 1.5", lambda: nn.Dropout(1.5), ValueError, "1.5"),
+    ("norm layer with the wrong channel count",
+     lambda: nn.BatchNorm1d(3)(tg.Tensor(np.ones((4, 5)))), ValueError, "(4, 5)"),
+    ("groups not dividing channels", lambda: nn.GroupNorm(3, 4), ValueError, "divisible"),
+    ("state dict of another model",
+     lambda: _model().load_state_dict({**_model().state_dict(),
+                                       "layers.0.weight": np.ones((2, 2))}),
+     ValueError, "layers.0.weight"),
+    ("unknown gain", lambda: nn.init.calculate_gain("foo"), ValueError, "foo"),
+    ("X and y of different lengths", lambda: data.DataLoader(np.ones((5, 2)), np.ones(4)),
+     ValueError, "(4,)"),
+    ("batch size 0", lambda: data.DataLoader(np.ones((5, 2)), batch_size=0), ValueError, "0"),
+    ("split leaving no training set",
+     lambda: data.train_val_test_split(np.ones((10, 2)), np.arange(10), val=0.9, test=0.2),
+     ValueError, "1.1"),
+    ("MNIST folder without the files", lambda: data.load_mnist("/nonexistent/mnist"),
+     FileNotFoundError, "train-images-idx3-ubyte"),
+    ("negative epochs", lambda: train.fit(_model(), nn.CrossEntropyLoss(),
+                                          optim.SGD(_model().parameters(), lr=0.1),
+                                          data.DataLoader(np.ones((4, 4)), np.zeros(4, int)),
+                                          epochs=-1),
+     ValueError, "-1"),
+]
+
+
+@pytest.mark.parametrize("call, error, words", [m[1:] for m in MISUSES],
+                         ids=[m[0] for m in MISUSES])
+def test_misuse_raises_a_clear_error(call, error, words):
+    with pytest.raises(error) as raised:
+        call()
+    assert words in str(raised.value)
