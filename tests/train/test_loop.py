@@ -184,3 +184,18 @@ def test_bad_epochs_is_rejected(problem):
     model, loss_fn, opt, train_loader, _ = problem()
     with pytest.raises(ValueError, match="epochs"):
         train.fit(model, loss_fn, opt, train_loader, -1, progress=False)
+
+
+def test_nan_in_the_data_is_named_instead_of_blaming_the_learning_rate():
+    import tinygrad_opt as tg
+    X = np.random.default_rng(0).normal(size=(64, 4))
+    X[40, 2] = np.nan
+    y = np.arange(64) % 2
+    tg.manual_seed(0)
+    model = tg.nn.Dense(4, 2)
+    with pytest.raises(tg.train.TrainingDiverged, match="inputs hold 1 NaN") as raised:
+        tg.train.fit(model, tg.nn.CrossEntropyLoss(), tg.optim.SGD(model.parameters(), lr=0.1),
+                     tg.data.DataLoader(X, y, batch_size=8, shuffle=False), epochs=1,
+                     progress=False)
+    assert "smaller learning rate" not in str(raised.value)
+    assert all(np.isfinite(p.data).all() for p in model.parameters())

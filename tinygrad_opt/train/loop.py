@@ -39,18 +39,31 @@ class TrainingDiverged(RuntimeError):
         lr: the first param group's learning rate at that step.
         quantity: what was not finite (``"the loss"`` or ``"the gradient of <name>"``).
         restored_step: number of optimizer steps in the weights the model was restored to.
+        hint: what to try; by default a smaller learning rate, but when the batch itself held
+            NaN or inf the data are named instead.
     """
 
-    def __init__(self, epoch, step, lr, quantity, restored_step):
+    def __init__(self, epoch, step, lr, quantity, restored_step, hint=None):
         self.epoch = epoch
         self.step = step
         self.lr = lr
         self.quantity = quantity
         self.restored_step = restored_step
+        self.hint = hint or "try a smaller learning rate."
         super().__init__(
             f"training diverged at epoch {epoch + 1}, step {step} (lr={lr:g}): {quantity} is "
             f"not finite. The model was restored to its weights after step {restored_step}, the "
-            f"last whose loss and gradients were finite; try a smaller learning rate.")
+            f"last whose loss and gradients were finite; {self.hint}")
+
+
+def _bad_data_hint(xb, yb):
+    """A hint naming NaN or inf values in the failing batch, or None if it is finite."""
+    for name, batch in (("inputs", xb), ("targets", yb)):
+        if batch is not None and batch.dtype.kind == "f" and not np.isfinite(batch).all():
+            count = int(np.size(batch) - np.isfinite(batch).sum())
+            return (f"the batch's {name} hold {count} NaN or infinite value(s): clean the data "
+                    f"(the learning rate is not the cause).")
+    return None
 
 
 class TrainingState:
@@ -210,7 +223,7 @@ class _Trainer:
                 return name
         return None
 
-    def _diverged(self, quantity):
+    def _diverged(self, quantity, xb, yb):
         for backup, (_, param) in zip(self.param_backup, self.named_params):
             np.copyto(param.data, backup)
         for backup, array in zip(self.buffer_backup, self.buffers):
@@ -218,7 +231,7 @@ class _Trainer:
         self.optimizer.zero_grad()
         lr = self.optimizer.param_groups[0]["lr"]
         raise TrainingDiverged(self.state.epoch, self.state.step + 1, lr, quantity,
-                               self.backup_step)
+                               self.backup_step, _bad_data_hint(xb, yb))
 
     # ----- one step, one epoch --------------------------------------------------------
 
@@ -229,11 +242,11 @@ class _Trainer:
         loss = self.loss_fn(outputs, _as_target(yb, self.dtype))
         loss_value = loss.item()
         if not math.isfinite(loss_value):
-            self._diverged(f"the loss ({loss_value})")
+            self._diverged(f"the loss ({loss_value})", xb, yb)
         loss.backward()
         bad = self._nonfinite_gradient()
         if bad is not None:
-            self._diverged(f"the gradient of {bad}")
+            self._diverged(f"the gradient of {bad}", xb, yb)
         self._snapshot()
         self.optimizer.step()
         if self.scheduler_mode == "batch":
