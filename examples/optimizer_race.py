@@ -15,29 +15,20 @@ import tinygrad_opt as tg
 optim = tg.optim
 # per surface: (steps, {name: (class, hyper-parameters)}); rates chosen per surface so
 # that each method shows its typical behaviour rather than a diverged line
+VALLEY_RATES = {
+    "SGD": (optim.SGD, {"lr": 1e-3}),
+    "SGD momentum 0.9": (optim.SGD, {"lr": 1e-3, "momentum": 0.9}),
+    "SGD Nesterov": (optim.SGD, {"lr": 1e-3, "momentum": 0.9, "nesterov": True}),
+    "Adagrad": (optim.Adagrad, {"lr": 0.5}),
+    "Adadelta": (optim.Adadelta, {"lr": 1.0}),
+    "RMSprop": (optim.RMSprop, {"lr": 1e-2}),
+    "Adam": (optim.Adam, {"lr": 0.05}),
+    "AdamW": (optim.AdamW, {"lr": 0.05}),
+    "Adamax": (optim.Adamax, {"lr": 0.1}),
+    "NAdam": (optim.NAdam, {"lr": 0.05})}
 RACES = {
-    "rosenbrock": (1000, {
-        "SGD": (optim.SGD, {"lr": 1e-3}),
-        "SGD momentum 0.9": (optim.SGD, {"lr": 1e-3, "momentum": 0.9}),
-        "SGD Nesterov": (optim.SGD, {"lr": 1e-3, "momentum": 0.9, "nesterov": True}),
-        "Adagrad": (optim.Adagrad, {"lr": 0.5}),
-        "Adadelta": (optim.Adadelta, {"lr": 1.0}),
-        "RMSprop": (optim.RMSprop, {"lr": 1e-2}),
-        "Adam": (optim.Adam, {"lr": 0.05}),
-        "AdamW": (optim.AdamW, {"lr": 0.05}),
-        "Adamax": (optim.Adamax, {"lr": 0.1}),
-        "NAdam": (optim.NAdam, {"lr": 0.05})}),
-    "beale": (800, {
-        "SGD": (optim.SGD, {"lr": 1e-3}),
-        "SGD momentum 0.9": (optim.SGD, {"lr": 1e-3, "momentum": 0.9}),
-        "SGD Nesterov": (optim.SGD, {"lr": 1e-3, "momentum": 0.9, "nesterov": True}),
-        "Adagrad": (optim.Adagrad, {"lr": 0.5}),
-        "Adadelta": (optim.Adadelta, {"lr": 1.0}),
-        "RMSprop": (optim.RMSprop, {"lr": 1e-2}),
-        "Adam": (optim.Adam, {"lr": 0.05}),
-        "AdamW": (optim.AdamW, {"lr": 0.05}),
-        "Adamax": (optim.Adamax, {"lr": 0.1}),
-        "NAdam": (optim.NAdam, {"lr": 0.05})}),
+    "rosenbrock": (1000, VALLEY_RATES),
+    "beale": (800, VALLEY_RATES),
     "saddle": (120, {
         "SGD": (optim.SGD, {"lr": 0.05}),
         "SGD momentum 0.9": (optim.SGD, {"lr": 0.05, "momentum": 0.9}),

@@ -35,8 +35,9 @@ class FlatGroup:
         self.grad_buffer = np.zeros(total, dtype=self.dtype)
         self.state_buffers = {}
         self.state_views = {}
-        self.lockstep = False  # the optimizer's note: last step was one call on the buffers
-        self.steady_slots = None  # and, after such a step, each parameter's views to re-check
+        # after a step that updated the whole group in one call: each parameter's views, to
+        # re-check by identity before the next (None when the last step was not such a step)
+        self.steady_slots = None
         self.steady_names = ((), ())
         self.param_views = [self._slot(self.param_buffer, i) for i in range(len(self.params))]
         self.grad_views = [self._slot(self.grad_buffer, i) for i in range(len(self.params))]

@@ -174,7 +174,6 @@ class Optimizer:
             self._step_flat(group, flat, fresh[0])
             return
         if flat is not None:
-            flat.lockstep = False
             flat.steady_slots = None
         for i, names in zip(updated, fresh):
             param = params[i]
@@ -201,7 +200,6 @@ class Optimizer:
                                    fresh, owners)
         for param in params:
             self.state[param].update(new_scalars)
-        flat.lockstep = True
         flat.remember_steady(self.state, tuple(arrays), tuple(new_scalars))
 
     def _step_steady(self, group, flat):
@@ -313,7 +311,6 @@ class Optimizer:
         self._last_update = {}
         for flat in self._flat_groups:
             if flat is not None:
-                flat.lockstep = False
                 flat.steady_slots = None
 
     # ----- teaching aids --------------------------------------------------------------
