@@ -66,11 +66,24 @@ class Function:
       needed, see ``self.needs_input_grad``).
     """
 
-    # Defaults for an op applied outside the graph; ``Tensor._apply`` sets the first two on
-    # ops it records (class attributes, so creating a Function costs no __init__ call).
+    # Defaults for an op applied outside the graph; ``apply`` sets the first two on ops it
+    # records (class attributes, so creating a Function costs no __init__ call).
     parents = ()
     needs_input_grad = ()
     saved_tensors = ()
+    # The class that wraps op results. The engine knows nodes only by protocol, so the layer
+    # above tells it which class that is: ``tensor.py`` sets ``Function.node_type = Tensor``.
+    node_type = None
+
+    @classmethod
+    def apply(cls, *inputs, **options):
+        """Run this op forward on ``inputs`` and record it for backward; return a Tensor.
+
+        ``inputs`` are Tensors or array-likes (non-Tensors become constants); ``options`` are
+        passed to ``forward`` as keywords. The op is recorded only when grad mode is on and
+        some input requires grad: ``MyOp.apply(x, scale=2.0)``.
+        """
+        return cls.node_type._record(cls, inputs, options)
 
     def save_for_backward(self, *arrays):
         """Keep arrays that ``backward`` will read (available as ``self.saved_tensors``)."""

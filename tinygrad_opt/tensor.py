@@ -78,8 +78,9 @@ class Tensor:
         return tensor
 
     @staticmethod
-    def _apply(function_class, *inputs, **options):
-        """Run ``function_class`` forward on the inputs' arrays and record it for backward.
+    def _record(function_class, inputs, options):
+        """``Function.apply``: run ``function_class`` forward on the inputs' arrays and record
+        it for backward.
 
         Inputs that are not Tensors (scalars, arrays) become constants; a Python scalar
         takes the dtype of the first floating-point Tensor input, as NumPy's weak scalars do.
@@ -203,50 +204,50 @@ class Tensor:
 
     def to(self, dtype):
         """This tensor converted to ``dtype`` (differentiable for float dtypes)."""
-        return Tensor._apply(Cast, self, dtype=np.dtype(dtype))
+        return elementwise.Cast.apply(self, dtype=np.dtype(dtype))
 
     # ----- arithmetic ------------------------------------------------------------------
     def __add__(self, other):
-        return Tensor._apply(arithmetic.Add, self, other)
+        return arithmetic.Add.apply(self, other)
 
     def __radd__(self, other):
-        return Tensor._apply(arithmetic.Add, other, self)
+        return arithmetic.Add.apply(other, self)
 
     def __sub__(self, other):
-        return Tensor._apply(arithmetic.Sub, self, other)
+        return arithmetic.Sub.apply(self, other)
 
     def __rsub__(self, other):
-        return Tensor._apply(arithmetic.Sub, other, self)
+        return arithmetic.Sub.apply(other, self)
 
     def __mul__(self, other):
-        return Tensor._apply(arithmetic.Mul, self, other)
+        return arithmetic.Mul.apply(self, other)
 
     def __rmul__(self, other):
-        return Tensor._apply(arithmetic.Mul, other, self)
+        return arithmetic.Mul.apply(other, self)
 
     def __truediv__(self, other):
-        return Tensor._apply(arithmetic.Div, self, other)
+        return arithmetic.Div.apply(self, other)
 
     def __rtruediv__(self, other):
-        return Tensor._apply(arithmetic.Div, other, self)
+        return arithmetic.Div.apply(other, self)
 
     def __pow__(self, exponent):
-        return Tensor._apply(arithmetic.Pow, self, exponent)
+        return arithmetic.Pow.apply(self, exponent)
 
     def __rpow__(self, base):
-        return Tensor._apply(arithmetic.Pow, base, self)
+        return arithmetic.Pow.apply(base, self)
 
     def __matmul__(self, other):
-        return Tensor._apply(arithmetic.MatMul, self, other)
+        return arithmetic.MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
-        return Tensor._apply(arithmetic.MatMul, other, self)
+        return arithmetic.MatMul.apply(other, self)
 
     def __neg__(self):
-        return Tensor._apply(arithmetic.Neg, self)
+        return arithmetic.Neg.apply(self)
 
     def __getitem__(self, index):
-        return Tensor._apply(shape.GetItem, self, index=_unwrap_index(index))
+        return shape.GetItem.apply(self, index=_unwrap_index(index))
 
     # In-place operators change .data without a graph; like PyTorch they are refused on a
     # tensor that requires grad while recording (use `with tg.no_grad():` for updates).
@@ -291,51 +292,51 @@ class Tensor:
 
     # ----- element-wise ----------------------------------------------------------------
     def exp(self):
-        return Tensor._apply(elementwise.Exp, self)
+        return elementwise.Exp.apply(self)
 
     def log(self):
         """Natural log; like NumPy, log(0) = -inf and log(x < 0) = nan, not an error."""
-        return Tensor._apply(elementwise.Log, self)
+        return elementwise.Log.apply(self)
 
     def sqrt(self):
-        return Tensor._apply(elementwise.Sqrt, self)
+        return elementwise.Sqrt.apply(self)
 
     def abs(self):
-        return Tensor._apply(elementwise.Abs, self)
+        return elementwise.Abs.apply(self)
 
     def cos(self):
-        return Tensor._apply(elementwise.Cos, self)
+        return elementwise.Cos.apply(self)
 
     def tanh(self):
-        return Tensor._apply(elementwise.Tanh, self)
+        return elementwise.Tanh.apply(self)
 
     def sigmoid(self):
-        return Tensor._apply(elementwise.Sigmoid, self)
+        return elementwise.Sigmoid.apply(self)
 
     def relu(self):
-        return Tensor._apply(elementwise.ReLU, self)
+        return elementwise.ReLU.apply(self)
 
     def leaky_relu(self, slope=0.01):
-        return Tensor._apply(elementwise.LeakyReLU, self, slope=slope)
+        return elementwise.LeakyReLU.apply(self, slope=slope)
 
     def clip(self, lo=None, hi=None):
-        return Tensor._apply(elementwise.Clip, self, lo=lo, hi=hi)
+        return elementwise.Clip.apply(self, lo=lo, hi=hi)
 
     def maximum(self, other):
-        return Tensor._apply(elementwise.Maximum, self, other)
+        return elementwise.Maximum.apply(self, other)
 
     # ----- reductions ------------------------------------------------------------------
     def sum(self, axis=None, keepdims=False):
-        return Tensor._apply(reduction.Sum, self, axis=axis, keepdims=keepdims)
+        return reduction.Sum.apply(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False):
-        return Tensor._apply(reduction.Mean, self, axis=axis, keepdims=keepdims)
+        return reduction.Mean.apply(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis=None, keepdims=False, ddof=0):
-        return Tensor._apply(reduction.Var, self, axis=axis, keepdims=keepdims, ddof=ddof)
+        return reduction.Var.apply(self, axis=axis, keepdims=keepdims, ddof=ddof)
 
     def max(self, axis=None, keepdims=False):
-        return Tensor._apply(reduction.Max, self, axis=axis, keepdims=keepdims)
+        return reduction.Max.apply(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False):
         """min(x) = -max(-x), so ties share the gradient as in ``max``."""
@@ -345,39 +346,31 @@ class Tensor:
     def reshape(self, *new_shape):
         if len(new_shape) == 1 and isinstance(new_shape[0], (tuple, list)):
             new_shape = tuple(new_shape[0])
-        return Tensor._apply(shape.Reshape, self, shape=new_shape)
+        return shape.Reshape.apply(self, shape=new_shape)
 
     def transpose(self, *axes):
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
-        return Tensor._apply(shape.Transpose, self, axes=axes or None)
+        return shape.Transpose.apply(self, axes=axes or None)
 
     def softmax(self, axis=-1):
-        return Tensor._apply(softmax.Softmax, self, axis=axis)
+        return softmax.Softmax.apply(self, axis=axis)
 
     def log_softmax(self, axis=-1):
-        return Tensor._apply(softmax.LogSoftmax, self, axis=axis)
+        return softmax.LogSoftmax.apply(self, axis=axis)
 
     def linear(self, weight, bias=None):
         """x @ weight + bias as one op (weight of shape (in_features, out_features))."""
         if bias is None:
-            return Tensor._apply(linear.Linear, self, weight)
-        return Tensor._apply(linear.Linear, self, weight, bias)
+            return linear.Linear.apply(self, weight)
+        return linear.Linear.apply(self, weight, bias)
 
 
-class Cast(autograd.Function):
-    """f(x) = x converted to another dtype;  dL/dx = dL/df converted back."""
-
-    def forward(self, x, dtype=None):
-        self.dtype = x.dtype
-        return x.astype(dtype, copy=False)
-
-    def backward(self, grad):
-        return (grad.astype(self.dtype, copy=False),)
+autograd.Function.node_type = Tensor
 
 
 def _lift_constants(inputs):
-    """Inputs with every non-Tensor wrapped as a constant Tensor (see ``Tensor._apply``)."""
+    """Inputs with every non-Tensor wrapped as a constant Tensor (see ``Tensor._record``)."""
     like = next((x.data.dtype for x in inputs
                  if isinstance(x, Tensor) and x.data.dtype.kind == "f"), None)
     return tuple(x if isinstance(x, Tensor) else _constant(x, like) for x in inputs)
@@ -401,9 +394,9 @@ def _unwrap_index(index):
 
 def concatenate(tensors, axis=0):
     """Join tensors along an existing axis (differentiable, like ``np.concatenate``)."""
-    return Tensor._apply(shape.Concatenate, *tensors, axis=axis)
+    return shape.Concatenate.apply(*tensors, axis=axis)
 
 
 def stack(tensors, axis=0):
     """Join same-shaped tensors along a new axis (differentiable, like ``np.stack``)."""
-    return Tensor._apply(shape.Stack, *tensors, axis=axis)
+    return shape.Stack.apply(*tensors, axis=axis)

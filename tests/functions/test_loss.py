@@ -10,7 +10,7 @@ REDUCTIONS = ["mean", "sum", "none"]
 
 
 def _cross_entropy(logits, target, **options):
-    return Tensor._apply(CrossEntropy, logits, target=target, **options)
+    return CrossEntropy.apply(logits, target=target, **options)
 
 
 def _naive_cross_entropy(logits, target):
@@ -85,7 +85,7 @@ def test_cross_entropy_all_ignored_mean_is_nan_like_pytorch():
 
 
 def _bce(logits, target, reduction="mean"):
-    return Tensor._apply(BCEWithLogits, logits, target, reduction=reduction)
+    return BCEWithLogits.apply(logits, target, reduction=reduction)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

@@ -17,7 +17,7 @@ CASES = [  # (shape, axes): BatchNorm (N, C) and (N, C, L), LayerNorm, GroupNorm
 
 
 def _normalize(x, axes, eps=1e-5):
-    return Tensor._apply(Normalize, x, axes=axes, eps=eps)
+    return Normalize.apply(x, axes=axes, eps=eps)
 
 
 @pytest.mark.parametrize("shape, axes", CASES)

@@ -171,3 +171,14 @@ class Maximum(Function):
         grad_a = unbroadcast(grad * share_a, a.shape) if self.needs_input_grad[0] else None
         grad_b = unbroadcast(grad * (1 - share_a), b.shape) if self.needs_input_grad[1] else None
         return grad_a, grad_b
+
+
+class Cast(Function):
+    """f(x) = x converted to another dtype;  dL/dx = dL/df converted back to x's dtype."""
+
+    def forward(self, x, dtype=None):
+        self.dtype = x.dtype
+        return x.astype(dtype, copy=False)
+
+    def backward(self, grad):
+        return (grad.astype(self.dtype, copy=False),)

@@ -31,8 +31,8 @@ def linear(x, weight, bias=None):
     PyTorch's weight transposed.
     """
     if bias is None:
-        return Tensor._apply(Linear, _tensor(x), weight)
-    return Tensor._apply(Linear, _tensor(x), weight, bias)
+        return Linear.apply(_tensor(x), weight)
+    return Linear.apply(_tensor(x), weight, bias)
 
 
 def relu(x):
@@ -130,7 +130,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
                              f"got input size {x.shape}")
         if training:
             _update_running_stats(x.data, axes, running_mean, running_var, momentum)
-        x_hat = Tensor._apply(Normalize, x, axes=axes, eps=eps)
+        x_hat = Normalize.apply(x, axes=axes, eps=eps)
     else:
         inv_std = 1.0 / np.sqrt(running_var + eps)
         x_hat = (x - running_mean.reshape(shape)) * inv_std.reshape(shape)
@@ -158,7 +158,7 @@ def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
     if x.ndim < count or tuple(x.shape[x.ndim - count:]) != normalized_shape:
         raise ValueError(f"layer_norm: normalized_shape {normalized_shape} does not match "
                          f"the trailing dimensions of input of shape {x.shape}")
-    x_hat = Tensor._apply(Normalize, x, axes=tuple(range(-count, 0)), eps=eps)
+    x_hat = Normalize.apply(x, axes=tuple(range(-count, 0)), eps=eps)
     return _affine(x_hat, weight, bias, normalized_shape)
 
 
@@ -180,7 +180,7 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
         raise ValueError(f"group_norm: num_channels {channels} is not divisible by "
                          f"num_groups {num_groups}")
     grouped = x.reshape(x.shape[0], num_groups, -1)
-    x_hat = Tensor._apply(Normalize, grouped, axes=(2,), eps=eps).reshape(*x.shape)
+    x_hat = Normalize.apply(grouped, axes=(2,), eps=eps).reshape(*x.shape)
     return _affine(x_hat, weight, bias, (1, channels) + (1,) * (x.ndim - 2))
 
 
@@ -289,7 +289,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     weight = _class_weight("cross_entropy", weight, input.shape[1], input.dtype)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
-    return Tensor._apply(CrossEntropy, input, target=labels, weight=weight,
+    return CrossEntropy.apply(input, target=labels, weight=weight,
                          ignore_index=ignore_index if any_ignored else None,
                          label_smoothing=label_smoothing, reduction=reduction)
 
@@ -329,4 +329,4 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     """
     _check_reduction(reduction)
     input, target = _same_shape("binary_cross_entropy_with_logits", input, target)
-    return Tensor._apply(BCEWithLogits, input, target, reduction=reduction)
+    return BCEWithLogits.apply(input, target, reduction=reduction)
