@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tinygrad_opt import cli
+from tinygrad_opt.train import recipe
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +70,7 @@ def test_bad_arguments_print_one_line_and_exit_2(args, tmp_path, capsys):
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("optimizer", sorted(cli.OPTIMIZERS))
+@pytest.mark.parametrize("optimizer", sorted(recipe.OPTIMIZERS))
 def test_every_optimizer_trains(optimizer, tmp_path, capsys):
     status, _, _ = run_cli(["train", "--optimizer", optimizer, "--epochs", "2", "--out",
                             str(tmp_path), "--no-progress"], capsys)

@@ -290,8 +290,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
     return CrossEntropy.apply(input, target=labels, weight=weight,
-                         ignore_index=ignore_index if any_ignored else None,
-                         label_smoothing=label_smoothing, reduction=reduction)
+                              ignore_index=ignore_index if any_ignored else None,
+                              label_smoothing=label_smoothing, reduction=reduction)
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):

@@ -1,0 +1,48 @@
+"""``tinygrad-opt``: train an MLP, or run a learning-rate range test, from the command line.
+
+    tinygrad-opt train                      # MLP on the shipped 8x8 digits, a few seconds
+    tinygrad-opt train --optimizer sgd --lr 0.1 --momentum 0.9 --schedule cosine
+    tinygrad-opt train --dataset mnist --data-dir ~/mnist --hidden 256,128 --epochs 10
+    tinygrad-opt lr-find --optimizer sgd
+
+Each command lives in its own module of this package and registers itself with
+``add_command(commands)``; ``main`` parses, dispatches and turns the errors a user can
+cause into one line on stderr (exit status 2; 1 when training diverges). The training
+recipe itself (data, model, optimizer, schedule) is ``tinygrad_opt.train.recipe``.
+"""
+import sys
+
+from ..train import TrainingDiverged
+from . import train as train_command
+from ._args import Parser
+
+COMMANDS = (train_command,)
+
+
+def build_parser():
+    """The ``tinygrad-opt`` argument parser with every command."""
+    description = __doc__.split("\n")[0].replace("``", "")
+    parser = Parser(prog="tinygrad-opt", description=description)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for module in COMMANDS:
+        module.add_commands(commands)
+    return parser
+
+
+def main(argv=None):
+    """Entry point of ``tinygrad-opt``; returns the exit status (0), or exits with 2 on bad
+    arguments and 1 when training diverges, after one line on stderr."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (ValueError, FileNotFoundError) as error:
+        parser.exit(2, f"tinygrad-opt {args.command}: error: {one_line(error)}\n")
+    except TrainingDiverged as error:
+        print(f"tinygrad-opt {args.command}: {one_line(error)}", file=sys.stderr)
+        return 1
+
+
+def one_line(error):
+    """An exception's message on one line."""
+    return " ".join(str(error).split())

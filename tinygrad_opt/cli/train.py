@@ -1,0 +1,101 @@
+"""``tinygrad-opt train`` and ``tinygrad-opt lr-find``.
+
+Results go to ``--out`` (default ``runs/<timestamp>``): ``summary.json`` and ``history.png``
+for ``train``, ``lr_find.json`` and ``lr_find.png`` for ``lr-find``.
+"""
+import datetime
+import json
+import os
+
+from .. import data
+from ..train import lr_find, recipe
+from ..viz.curves import plot_history, plot_lr_find
+from . import _args
+
+
+def add_commands(commands):
+    """Register ``train`` and ``lr-find`` with the subparsers ``commands``."""
+    train_parser = commands.add_parser("train", help="train an MLP and report test accuracy",
+                                       formatter_class=_args.DefaultsFormatter)
+    _add_run_options(train_parser)
+    _args.add_recipe_options(train_parser)
+    train_parser.add_argument("--checkpoint", help="save a checkpoint (.npz) every epoch")
+    train_parser.add_argument("--resume", help="continue from a checkpoint (.npz)")
+    train_parser.set_defaults(run=run_train)
+    find_parser = commands.add_parser("lr-find", help="learning-rate range test",
+                                      formatter_class=_args.DefaultsFormatter)
+    _add_run_options(find_parser)
+    _args.add_recipe_options(find_parser, training=False)
+    find_parser.add_argument("--start-lr", type=_args.positive_float, default=1e-7,
+                             help="first learning rate of the sweep")
+    find_parser.add_argument("--end-lr", type=_args.positive_float, default=10.0,
+                             help="last learning rate of the sweep")
+    find_parser.add_argument("--num-iter", type=_args.positive_int, default=100,
+                             help="steps of the exponential sweep")
+    find_parser.set_defaults(run=run_lr_find)
+
+
+def _add_run_options(parser):
+    parser.add_argument("--seed", type=_args.non_negative_int, default=0,
+                        help="seed of every random draw")
+    parser.add_argument("--out", help="output folder (default runs/<timestamp>)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _out_dir(args):
+    path = args.out or os.path.join("runs", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def _print_table(results, epochs, seconds):
+    print(f"{'split':<8}{'loss':>10}{'accuracy':>10}")
+    for split, logs in results.items():
+        print(f"{split:<8}{logs['loss']:>10.4f}{logs['accuracy']:>10.4f}")
+    print(f"trained {epochs} epochs in {seconds:.2f} s ({seconds / max(epochs, 1):.3f} s/epoch)")
+
+
+def run_train(args):
+    """``tinygrad-opt train``: fit, evaluate every split, write summary.json and history.png."""
+    config = recipe.resolve(_args.recipe_options(args), seed=args.seed)
+    out = _out_dir(args)
+    run = recipe.run(config, progress=not args.no_progress, checkpoint=args.checkpoint,
+                     resume=args.resume)
+    history, results, seconds = run["history"], run["results"], run["seconds"]
+    summary = {"test_accuracy": results["test"]["accuracy"], "test_loss": results["test"]["loss"],
+               "epochs": len(history.epoch), "seconds": seconds,
+               "results": results, "stop_reason": history.stop_reason,
+               "parameters": run["model"].num_parameters(),
+               "samples": {name: len(y) for name, (_, y) in run["splits"].items()},
+               "config": {**config, "checkpoint": args.checkpoint, "resume": args.resume},
+               "history": history.history, "epoch_seconds": history.epoch_seconds}
+    with open(os.path.join(out, "summary.json"), "w") as stream:
+        json.dump(summary, stream, indent=2)
+    plot_history(history, title=f"{config['dataset']}: {config['optimizer']}",
+                 path=os.path.join(out, "history.png"))
+    _print_table(results, len(history.epoch), seconds)
+    print(f"wrote {os.path.join(out, 'summary.json')} and history.png")
+    return 0
+
+
+def run_lr_find(args):
+    """``tinygrad-opt lr-find``: sweep, print a table and the suggestion, save the plot."""
+    if not args.start_lr < args.end_lr:
+        raise ValueError(f"--start-lr {args.start_lr} must be below --end-lr {args.end_lr}")
+    config = recipe.resolve(_args.recipe_options(args), seed=args.seed)
+    splits, _, model, loss_fn, optimizer = recipe.setup(config)
+    loader = data.DataLoader(*splits["train"], batch_size=config["batch_size"])
+    lrs, losses, suggested = lr_find(model, loss_fn, optimizer, loader, args.start_lr,
+                                     args.end_lr, max(args.num_iter, 2))
+    out = _out_dir(args)
+    print(f"{'lr':>10}{'smoothed loss':>16}")
+    for index in range(0, len(lrs), max(1, len(lrs) // 10)):
+        print(f"{lrs[index]:>10.2e}{losses[index]:>16.4f}")
+    shown = "none (too few points)" if suggested is None else f"{suggested:.3g}"
+    print(f"suggested lr (steepest drop): {shown}")
+    with open(os.path.join(out, "lr_find.json"), "w") as stream:
+        json.dump({"lrs": lrs, "losses": losses, "suggested_lr": suggested}, stream, indent=2)
+    plot_lr_find(lrs, losses, suggested, title=f"LR range test: {config['optimizer']}",
+                 path=os.path.join(out, "lr_find.png"))
+    print(f"wrote {os.path.join(out, 'lr_find.json')} and lr_find.png")
+    return 0
