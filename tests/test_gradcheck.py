@@ -4,7 +4,6 @@ import pytest
 
 import tinygrad_opt as tg
 from tinygrad_opt.autograd import Function
-from tinygrad_opt.tensor import Tensor
 
 
 class WrongSquare(Function):
