@@ -50,7 +50,7 @@ class Tensor:
         requires_grad: whether gradients flow to this tensor.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_grad_buffer", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
     __array_priority__ = 1000  # ndarray <op> Tensor defers to the Tensor's reflected op
 
     def __init__(self, data, requires_grad=False, dtype=None):
@@ -64,7 +64,6 @@ class Tensor:
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self._ctx = None
-        self._grad_buffer = None
 
     @classmethod
     def _wrap(cls, array):
@@ -74,7 +73,6 @@ class Tensor:
         tensor.grad = None
         tensor.requires_grad = False
         tensor._ctx = None
-        tensor._grad_buffer = None
         return tensor
 
     @staticmethod
@@ -169,18 +167,15 @@ class Tensor:
     def _accumulate_grad(self, grad):
         """Add ``grad`` into ``.grad`` (+=), as PyTorch accumulates across backward calls.
 
-        The first gradient is copied (backward may hand one array to several inputs), into
-        ``_grad_buffer`` when an optimizer has provided one so that parameters' gradients
-        sit side by side in one flat array.
+        The first gradient is copied into a new array (backward may hand one array to several
+        inputs), so after ``zero_grad()`` an array that an earlier ``.grad`` handed out is
+        never written again.
         """
         if grad.shape != self.data.shape:
             raise RuntimeError(f"gradient of shape {grad.shape} reached a tensor of shape "
                                f"{self.data.shape}: a Function's backward returned a wrong shape")
         if self.grad is not None:
             self.grad += grad
-        elif self._grad_buffer is not None:
-            np.copyto(self._grad_buffer, grad)
-            self.grad = self._grad_buffer
         else:
             self.grad = np.array(grad, dtype=self.data.dtype)
 

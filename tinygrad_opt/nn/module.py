@@ -24,6 +24,10 @@ class Parameter(Tensor):
             array = array.astype(np.float32)
         super().__init__(array, requires_grad=True)
 
+    # The dotted path under which a Module last listed this parameter (``layers.0.weight``),
+    # set by ``Module.named_parameters``, so that an optimizer's errors can name it.
+    name = None
+
     def __repr__(self):
         return f"Parameter(shape={self.data.shape}, dtype={self.data.dtype})"
 
@@ -96,13 +100,15 @@ class Module:
 
     def named_parameters(self):
         """Yield ``(dotted_name, Parameter)`` for every parameter, each once (shared ones
-        under their first name), e.g. ``("layers.0.weight", W)``."""
+        under their first name), e.g. ``("layers.0.weight", W)``; each parameter records
+        that name as ``param.name``, which optimizers use in their error messages."""
         seen = set()
         for module_name, module in self.named_modules():
             for name, value in _members(module):
                 if isinstance(value, Parameter) and id(value) not in seen:
                     seen.add(id(value))
-                    yield (f"{module_name}.{name}" if module_name else name), value
+                    value.name = f"{module_name}.{name}" if module_name else name
+                    yield value.name, value
 
     def parameters(self):
         """Return the list of Parameters (the argument an optimizer takes)."""
@@ -190,7 +196,7 @@ class Module:
 
         Parameters keep their identity (only ``.data`` is replaced), like PyTorch's
         ``.double()``; but the arrays are new, so create the optimizer after converting:
-        one created before keeps its state (and any flat buffer) in the old arrays.
+        one created before refuses its old-dtype state at the next step.
         Integer buffers (``num_batches_tracked``) keep their dtype. Returns self.
 
         Raises:
@@ -201,7 +207,6 @@ class Module:
             raise ValueError(f"to(): dtype must be a floating dtype, got {dtype}")
         for param in self.parameters():
             param.data = param.data.astype(dtype)
-            param._grad_buffer = None  # an optimizer's flat gradient slot has the old dtype
             if param.grad is not None:
                 param.grad = param.grad.astype(dtype)
         for _, module in self.named_modules():

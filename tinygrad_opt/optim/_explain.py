@@ -1,11 +1,53 @@
-"""``UpdateExplanation``: every number of one element's last update, with its formula."""
+"""``explain``: every number of the update ``step()`` would make now to one element.
+
+The optimizer builds its kernel's arguments from copies of the parameter, its gradient and
+its state, and ``optim/reference.py`` (the readable NumPy version of the kernel) runs on one
+element of them, returning each intermediate; nothing of the optimizer changes, and
+``step()`` itself records nothing.
+"""
+import copy
+import inspect
+
 import numpy as np
 
+from . import reference
 from .reference import FORMULAS, UPDATE_FORMULAS
 
 
+def explain(optimizer, param, index):
+    """See ``Optimizer.explain``."""
+    group = next((group for group in optimizer.param_groups
+                  if any(p is param for p in group["params"])), None)
+    if group is None:
+        raise ValueError("explain: this tensor is not a parameter of the optimizer")
+    if param.grad is None:
+        raise RuntimeError("explain: the parameter has no gradient (.grad is None), so step() "
+                           "would not update it; call backward() first")
+    data = np.array(param.data, order="C").reshape(-1)
+    grad = np.array(param.grad, dtype=data.dtype, order="C").reshape(-1)
+    state = copy.deepcopy(optimizer.state.get(param, {}))
+    args = optimizer._arguments(param, data, grad, state, optimizer._kernel_options(group))
+    position = (np.ravel_multi_index(index, param.data.shape) if isinstance(index, tuple)
+                else int(index))
+    if not 0 <= position < data.size:
+        raise IndexError(f"explain: element {index} is outside a parameter of shape "
+                         f"{param.data.shape}")
+    element = [value[position:position + 1].copy()
+               if isinstance(value, np.ndarray) and value.size else value for value in args]
+    rule = getattr(reference, optimizer._kernel_name)
+    names = list(inspect.signature(rule).parameters)
+    before = [(name, value.copy() if isinstance(value, np.ndarray) else value)
+              for name, value in zip(names, element)
+              if not (isinstance(value, np.ndarray) and value.size == 0)]
+    steps = rule(*element)
+    title = (f"{type(optimizer).__name__} update of element {index} of a parameter of shape "
+             f"{param.data.shape} ({param.data.dtype}) that step() would make now; step "
+             f"counts this update")
+    return UpdateExplanation(title, before, steps.items(), optimizer._kernel_name)
+
+
 class UpdateExplanation:
-    """The inputs and intermediates of one element's last update, in the order computed.
+    """The inputs and intermediates of one element's update, in the order computed.
 
     Indexing by name gives a value (``explanation["denom"]``); ``str()`` gives a table with
     the formula beside each intermediate.

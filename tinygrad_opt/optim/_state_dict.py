@@ -27,23 +27,53 @@ def pack(param_groups, state):
     return {"state": packed_state, "param_groups": groups}
 
 
-def unpack(param_groups, state_dict, check_options):
+def unpack(optimizer, state_dict):
     """The per-parameter state and each group's options from ``state_dict``, validated.
 
     Args:
-        param_groups: the optimizer's groups (parameters in the order they were saved).
-        state_dict: what ``pack`` returned (possibly from another run).
-        check_options: raises ValueError for invalid hyper-parameters.
+        optimizer: the optimizer to load into (its groups, defaults, state names, checks).
+        state_dict: what ``pack`` returned (possibly from another run or optimizer).
 
     Returns:
         ``(state, options)``: {param: {name: value}} with arrays copied in each parameter's
         dtype and scalars as floats; a list with each group's saved hyper-parameters.
 
     Raises:
-        ValueError: the number of groups, a group's size, an index or a state array's shape
-            does not match.
+        ValueError: another optimizer's state dict (its options or state names differ), or
+            the number of groups, a group's size, an index, a state array's shape or dtype
+            or a scalar does not fit; nothing has been changed then.
     """
-    saved_groups = state_dict["param_groups"]
+    if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
+        raise ValueError("an optimizer state dict is a dict with the keys 'state' and "
+                         "'param_groups' (what Optimizer.state_dict() returns)")
+    by_index = _parameters_by_index(optimizer.param_groups, state_dict["param_groups"])
+    kind = type(optimizer).__name__
+    state = {}
+    for index, entry in state_dict["state"].items():
+        if int(index) not in by_index:
+            raise ValueError(f"loaded state refers to parameter {index}, which no group has")
+        unknown = sorted(set(entry) - optimizer._state_names)
+        if unknown:
+            raise ValueError(f"loaded state of parameter {index} holds {unknown}, which {kind} "
+                             f"does not use: is it another optimizer's state dict?")
+        param = by_index[int(index)]
+        state[param] = {name: _loaded_value(name, value, param, index)
+                        for name, value in entry.items()}
+    options = []
+    for position, (group, saved) in enumerate(zip(optimizer.param_groups,
+                                                  state_dict["param_groups"])):
+        missing = sorted(set(optimizer.defaults) - set(saved))
+        if missing:
+            raise ValueError(f"loaded parameter group {position} lacks the {kind} option(s) "
+                             f"{missing}: is it another optimizer's state dict?")
+        group_options = {name: value for name, value in saved.items() if name != "params"}
+        optimizer._check_options({**group, **group_options})
+        options.append(group_options)
+    return state, options
+
+
+def _parameters_by_index(param_groups, saved_groups):
+    """{saved index: parameter}, after checking the group count and each group's size."""
     if len(saved_groups) != len(param_groups):
         raise ValueError(f"loaded state dict has {len(saved_groups)} parameter groups, "
                          f"but the optimizer has {len(param_groups)}")
@@ -53,27 +83,22 @@ def unpack(param_groups, state_dict, check_options):
             raise ValueError(f"parameter group {position} has {len(group['params'])} "
                              f"parameters, but the loaded group has {len(saved['params'])}")
         by_index.update(zip(saved["params"], group["params"]))
-    state = {}
-    for index, entry in state_dict["state"].items():
-        if int(index) not in by_index:
-            raise ValueError(f"loaded state refers to parameter {index}, which no group has")
-        param = by_index[int(index)]
-        state[param] = {name: _loaded_value(name, value, param, index)
-                        for name, value in entry.items()}
-    options = []
-    for group, saved in zip(param_groups, saved_groups):
-        group_options = {name: value for name, value in saved.items() if name != "params"}
-        check_options({**group, **group_options})
-        options.append(group_options)
-    return state, options
+    return by_index
 
 
 def _loaded_value(name, value, param, index):
     """A loaded state entry: arrays copied in the parameter's dtype, scalars as floats."""
     if name in _SCALAR_STATE:
+        scalar = np.asarray(value)
+        if scalar.ndim != 0 or scalar.dtype.kind not in "iuf" or not np.isfinite(scalar):
+            raise ValueError(f"loaded state {name!r} of parameter {index} is {value!r}, "
+                             f"not a finite number")
         return float(value)
-    array = np.array(value, dtype=param.data.dtype)
+    array = np.asarray(value)
+    if not np.can_cast(array.dtype, param.data.dtype, casting="same_kind"):
+        raise ValueError(f"loaded state {name!r} of parameter {index} has dtype {array.dtype}, "
+                         f"which does not convert to the parameter's {param.data.dtype}")
     if array.shape != param.data.shape:
         raise ValueError(f"loaded state {name!r} of parameter {index} has shape {array.shape}, "
                          f"but the parameter has shape {param.data.shape}")
-    return array
+    return np.array(array, dtype=param.data.dtype)

@@ -33,6 +33,7 @@ class Adadelta(Optimizer):
     """
 
     _kernel_name = "adadelta_update"
+    _state_names = frozenset({"step", "square_avg", "acc_delta"})
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0):
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay))
@@ -42,9 +43,11 @@ class Adadelta(Optimizer):
         if not 0.0 <= options["rho"] <= 1.0:
             raise ValueError(f"Invalid rho value: {options['rho']} (must be in [0, 1])")
 
-    def _initial_state(self, group):
-        return {"step": 0.0}, {"square_avg": 0.0, "acc_delta": 0.0}
+    def _kernel_options(self, group):
+        return (float(group["lr"]), float(group["rho"]), float(group["eps"]),
+                float(group["weight_decay"]))
 
-    def _arguments(self, group, param, grad, arrays, scalars, fresh):
-        return (param, grad, arrays["square_avg"], arrays["acc_delta"], group["lr"],
-                group["rho"], group["eps"], group["weight_decay"])
+    def _arguments(self, param, data, grad, state, options):
+        state["step"] = state.get("step", 0.0) + 1.0
+        return (data, grad, self.state_array(param, data, state, "square_avg"),
+                self.state_array(param, data, state, "acc_delta"), *options)

@@ -34,6 +34,7 @@ class Adagrad(Optimizer):
     """
 
     _kernel_name = "adagrad_update"
+    _state_names = frozenset({"step", "sum"})
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10):
@@ -45,9 +46,11 @@ class Adagrad(Optimizer):
         check_non_negative(options, "lr", "lr_decay", "weight_decay",
                            "initial_accumulator_value", "eps")
 
-    def _initial_state(self, group):
-        return {"step": 0.0}, {"sum": group["initial_accumulator_value"]}
+    def _kernel_options(self, group):
+        return (float(group["lr"]), float(group["lr_decay"]), float(group["weight_decay"]),
+                float(group["eps"]), float(group["initial_accumulator_value"]))
 
-    def _arguments(self, group, param, grad, arrays, scalars, fresh):
-        return (param, grad, arrays["sum"], scalars["step"], group["lr"], group["lr_decay"],
-                group["weight_decay"], group["eps"])
+    def _arguments(self, param, data, grad, state, options):
+        state["step"] = state.get("step", 0.0) + 1.0
+        state_sum = self.state_array(param, data, state, "sum", fill=options[4])
+        return (data, grad, state_sum, state["step"], *options[:4])

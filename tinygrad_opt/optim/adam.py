@@ -19,7 +19,9 @@ class Adam(Optimizer):
     eps is added after the bias-corrected square root: it bounds the step where v is tiny.
     State: ``step`` (float), ``exp_avg``, ``exp_avg_sq`` and ``max_exp_avg_sq`` (amsgrad). On
     the first step m_1 / bc1 = g and sqrt(v_1 / bc2) = |g|, so every coordinate moves by about
-    lr * sign(g): Adam's first step has size lr whatever the gradient's scale.
+    lr * sign(g): Adam's first step has size lr whatever the gradient's scale. ``amsgrad``
+    switched on after some steps starts ``max_exp_avg_sq`` at zero then, so the running
+    maximum begins at that step (PyTorch raises a KeyError instead).
 
     Relation to the course notes: their theta - eta * mhat / (sqrt(vhat) + eps) with
     mhat = m / bc1 and vhat = v / bc2 is the same rule (sqrt(vhat) = sqrt(v) / sqrt(bc2));
@@ -39,6 +41,7 @@ class Adam(Optimizer):
     """
 
     _kernel_name = "adam_update"
+    _state_names = frozenset({"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"})
     _decoupled_weight_decay = False
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
@@ -50,17 +53,20 @@ class Adam(Optimizer):
         check_non_negative(options, "lr", "eps", "weight_decay")
         check_betas(options)
 
-    def _initial_state(self, group):
-        arrays = {"exp_avg": 0.0, "exp_avg_sq": 0.0}
-        if group["amsgrad"]:
-            arrays["max_exp_avg_sq"] = 0.0
-        return {"step": 0.0}, arrays
-
-    def _arguments(self, group, param, grad, arrays, scalars, fresh):
+    def _kernel_options(self, group):
         beta1, beta2 = group["betas"]
-        return (param, grad, arrays["exp_avg"], arrays["exp_avg_sq"], arrays["max_exp_avg_sq"],
-                scalars["step"], group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
-                group["amsgrad"], self._decoupled_weight_decay)
+        return (float(group["lr"]), float(beta1), float(beta2), float(group["eps"]),
+                float(group["weight_decay"]), bool(group["amsgrad"]),
+                self._decoupled_weight_decay)
+
+    def _arguments(self, param, data, grad, state, options):
+        state["step"] = state.get("step", 0.0) + 1.0
+        amsgrad = options[5]
+        max_exp_avg_sq = (self.state_array(param, data, state, "max_exp_avg_sq") if amsgrad
+                          else data[:0])  # unused without amsgrad: the kernel skips it
+        return (data, grad, self.state_array(param, data, state, "exp_avg"),
+                self.state_array(param, data, state, "exp_avg_sq"), max_exp_avg_sq,
+                state["step"], *options)
 
 
 class AdamW(Adam):

@@ -32,6 +32,7 @@ class Adamax(Optimizer):
     """
 
     _kernel_name = "adamax_update"
+    _state_names = frozenset({"step", "exp_avg", "exp_inf"})
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0):
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
@@ -41,10 +42,12 @@ class Adamax(Optimizer):
         check_non_negative(options, "lr", "eps", "weight_decay")
         check_betas(options)
 
-    def _initial_state(self, group):
-        return {"step": 0.0}, {"exp_avg": 0.0, "exp_inf": 0.0}
-
-    def _arguments(self, group, param, grad, arrays, scalars, fresh):
+    def _kernel_options(self, group):
         beta1, beta2 = group["betas"]
-        return (param, grad, arrays["exp_avg"], arrays["exp_inf"], scalars["step"], group["lr"],
-                beta1, beta2, group["eps"], group["weight_decay"])
+        return (float(group["lr"]), float(beta1), float(beta2), float(group["eps"]),
+                float(group["weight_decay"]))
+
+    def _arguments(self, param, data, grad, state, options):
+        state["step"] = state.get("step", 0.0) + 1.0
+        return (data, grad, self.state_array(param, data, state, "exp_avg"),
+                self.state_array(param, data, state, "exp_inf"), state["step"], *options)

@@ -40,6 +40,7 @@ class NAdam(Optimizer):
     """
 
     _kernel_name = "nadam_update"
+    _state_names = frozenset({"step", "mu_product", "exp_avg", "exp_avg_sq"})
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  momentum_decay=4e-3):
@@ -50,14 +51,17 @@ class NAdam(Optimizer):
         check_non_negative(options, "lr", "eps", "weight_decay", "momentum_decay")
         check_betas(options)
 
-    def _initial_state(self, group):
-        return {"step": 0.0, "mu_product": 1.0}, {"exp_avg": 0.0, "exp_avg_sq": 0.0}
-
-    def _arguments(self, group, param, grad, arrays, scalars, fresh):
+    def _kernel_options(self, group):
         beta1, beta2 = group["betas"]
-        return (param, grad, arrays["exp_avg"], arrays["exp_avg_sq"], scalars["step"],
-                scalars["mu_product"], group["lr"], beta1, beta2, group["eps"],
-                group["weight_decay"], group["momentum_decay"])
+        return (float(group["lr"]), float(beta1), float(beta2), float(group["eps"]),
+                float(group["weight_decay"]), float(group["momentum_decay"]))
 
-    def _finish(self, scalars, result):
-        return {**scalars, "mu_product": result}
+    def _arguments(self, param, data, grad, state, options):
+        state["step"] = state.get("step", 0.0) + 1.0
+        mu_product = state.setdefault("mu_product", 1.0)
+        return (data, grad, self.state_array(param, data, state, "exp_avg"),
+                self.state_array(param, data, state, "exp_avg_sq"), state["step"], mu_product,
+                *options)
+
+    def _finish(self, state, result):
+        state["mu_product"] = result

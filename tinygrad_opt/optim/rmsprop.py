@@ -17,7 +17,9 @@ class RMSprop(Optimizer):
     eps sits outside the square root. State: ``step`` (float), ``square_avg``, and
     ``momentum_buffer`` (momentum > 0) and ``grad_avg`` (centered) when used. There is no
     bias correction: on the first step v_1 = (1 - alpha) g^2, so the step is about
-    lr / sqrt(1 - alpha) = 10 lr with the default alpha = 0.99.
+    lr / sqrt(1 - alpha) = 10 lr with the default alpha = 0.99. ``momentum`` or ``centered``
+    switched on after some steps starts its state (b or gbar) at zero then (PyTorch raises a
+    KeyError instead).
 
     Relation to the course notes: their E[g^2]_t = 0.9 E[g^2]_{t-1} + 0.1 g^2 with
     theta - eta / sqrt(E[g^2] + eps) g is ``alpha = 0.9`` with eps moved outside the root.
@@ -37,6 +39,7 @@ class RMSprop(Optimizer):
     """
 
     _kernel_name = "rmsprop_update"
+    _state_names = frozenset({"step", "square_avg", "momentum_buffer", "grad_avg"})
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False):
@@ -48,15 +51,15 @@ class RMSprop(Optimizer):
         if not 0.0 <= options["alpha"] <= 1.0:
             raise ValueError(f"Invalid alpha value: {options['alpha']} (must be in [0, 1])")
 
-    def _initial_state(self, group):
-        arrays = {"square_avg": 0.0}
-        if group["momentum"] > 0:
-            arrays["momentum_buffer"] = 0.0
-        if group["centered"]:
-            arrays["grad_avg"] = 0.0
-        return {"step": 0.0}, arrays
+    def _kernel_options(self, group):
+        return (float(group["lr"]), float(group["alpha"]), float(group["eps"]),
+                float(group["weight_decay"]), float(group["momentum"]), bool(group["centered"]))
 
-    def _arguments(self, group, param, grad, arrays, scalars, fresh):
-        return (param, grad, arrays["square_avg"], arrays["grad_avg"], arrays["momentum_buffer"],
-                group["lr"], group["alpha"], group["eps"], group["weight_decay"],
-                group["momentum"], group["centered"])
+    def _arguments(self, param, data, grad, state, options):
+        state["step"] = state.get("step", 0.0) + 1.0
+        square_avg = self.state_array(param, data, state, "square_avg")
+        # a state array the options leave unused is passed empty: the kernel never reads it
+        grad_avg = self.state_array(param, data, state, "grad_avg") if options[5] else data[:0]
+        momentum_buffer = (self.state_array(param, data, state, "momentum_buffer")
+                           if options[4] > 0 else data[:0])
+        return (data, grad, square_avg, grad_avg, momentum_buffer, *options)

@@ -15,6 +15,8 @@ class SGD(Optimizer):
         4. p   = p - lr * d
 
     State: ``momentum_buffer`` (b), only when ``momentum != 0``; no step count, as PyTorch.
+    As in PyTorch, a momentum switched on after some steps starts its buffer at that step
+    (b = g, step 2).
 
     Relation to the course notes: their momentum form v = alpha v - eps g, theta = theta + v is
     this rule with v = -lr * b (same trajectory for a constant lr; PyTorch scales the buffer by
@@ -38,6 +40,7 @@ class SGD(Optimizer):
     """
 
     _kernel_name = "sgd_update"
+    _state_names = frozenset({"momentum_buffer"})
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False):
@@ -51,10 +54,13 @@ class SGD(Optimizer):
                              f"momentum={options['momentum']}, "
                              f"dampening={options['dampening']}")
 
-    def _initial_state(self, group):
-        return {}, ({"momentum_buffer": 0.0} if group["momentum"] != 0 else {})
+    def _kernel_options(self, group):
+        return (float(group["lr"]), float(group["momentum"]), float(group["dampening"]),
+                float(group["weight_decay"]), bool(group["nesterov"]))
 
-    def _arguments(self, group, param, grad, arrays, scalars, fresh):
-        return (param, grad, arrays["momentum_buffer"], group["lr"], group["momentum"],
-                group["dampening"], group["weight_decay"], group["nesterov"],
-                "momentum_buffer" in fresh)
+    def _arguments(self, param, data, grad, state, options):
+        if options[1] == 0.0:
+            return (data, grad, data[:0], *options, False)  # no buffer: the kernel skips it
+        first_step = "momentum_buffer" not in state
+        buffer = self.state_array(param, data, state, "momentum_buffer")
+        return (data, grad, buffer, *options, first_step)
