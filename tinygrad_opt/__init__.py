@@ -7,5 +7,8 @@ from .gradcheck import (GradcheckError, check_gradients, check_model_gradients, 
                         gradcheck_eps_sweep)
 from .tensor import Tensor, concatenate, stack
 from .trace import trace_backward
+# Last, so that ``tg.tensor`` is the factory function (as ``torch.tensor``), not the module.
+from .factories import (arange, full, ones, ones_like, rand, randn, tensor,
+                        zeros, zeros_like)
 
 __version__ = "0.1.0"

@@ -3,29 +3,14 @@
 Each math method is one line that applies a Function class from ``functions/``; the
 graph engine lives in ``autograd``. dtype policy: Python floats and lists of them become
 float32; NumPy arrays keep their dtype (float64 stays float64); mixing dtypes promotes
-as NumPy does. Only floating-point tensors can require gradients.
+as PyTorch does (see ``_convert``). Only floating-point tensors can require gradients.
+A Tensor is accepted wherever NumPy wants an array (``np.asarray(t)``, ``np.mean(t)``).
 """
 import numpy as np
 
-from . import autograd
+from . import _convert, autograd
+from ._arraylike import ArrayLike
 from .functions import arithmetic, elementwise, linear, reduction, shape, softmax
-
-
-def _to_array(data, dtype=None):
-    """np.asarray with the dtype policy: non-NumPy float data defaults to float32."""
-    if isinstance(data, Tensor):
-        data = data.data
-    from_numpy = isinstance(data, (np.ndarray, np.generic))
-    array = np.asarray(data, dtype=dtype)
-    if dtype is None and not from_numpy and array.dtype == np.float64:
-        array = array.astype(np.float32)
-    return array
-
-
-def _check_numeric(array):
-    if array.dtype.kind not in "biufc":
-        raise TypeError(f"Tensor data must be numeric (bool, int or float), got dtype "
-                        f"{array.dtype}: {np.array2string(array.ravel()[:3], separator=', ')}")
 
 
 def _check_float(array):
@@ -35,7 +20,7 @@ def _check_float(array):
             f"{array.dtype}; convert it first, e.g. Tensor(data, dtype=np.float32)")
 
 
-class Tensor:
+class Tensor(ArrayLike):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Args:
@@ -54,9 +39,9 @@ class Tensor:
     __array_priority__ = 1000  # ndarray <op> Tensor defers to the Tensor's reflected op
 
     def __init__(self, data, requires_grad=False, dtype=None):
-        array = _to_array(data, dtype)
-        _check_numeric(array)
-        if array is data or (isinstance(data, Tensor) and array is data.data):
+        source = data.data if isinstance(data, Tensor) else data
+        array = _convert.to_array(source, dtype)
+        if array is source:
             array = array.copy()
         if requires_grad:
             _check_float(array)
@@ -88,35 +73,21 @@ class Tensor:
             if not isinstance(x, Tensor):
                 inputs = _lift_constants(inputs)
                 break
+        if len(inputs) > 1:
+            inputs = _promote(inputs)
         fn = function_class()
         if autograd._grad_enabled:
             needs_input_grad = tuple([t.requires_grad for t in inputs])
             if True in needs_input_grad:
                 fn.needs_input_grad = needs_input_grad
-                out = Tensor._wrap(fn.forward(*[t.data for t in inputs], **options))
+                out = Tensor._wrap(_ndarray(fn.forward(*[t.data for t in inputs], **options)))
                 fn.parents = inputs
                 out.requires_grad = True
                 out._ctx = fn
                 return out
-        return Tensor._wrap(fn.forward(*[t.data for t in inputs], **options))
+        return Tensor._wrap(_ndarray(fn.forward(*[t.data for t in inputs], **options)))
 
     # ----- properties ------------------------------------------------------------------
-    @property
-    def shape(self):
-        return self.data.shape
-
-    @property
-    def ndim(self):
-        return self.data.ndim
-
-    @property
-    def dtype(self):
-        return self.data.dtype
-
-    @property
-    def size(self):
-        return self.data.size
-
     @property
     def T(self):
         return self.transpose()
@@ -126,15 +97,10 @@ class Tensor:
         """True for tensors made by the user rather than by an op."""
         return self._ctx is None
 
-    def __len__(self):
-        return len(self.data)
-
     def __repr__(self):
         grad = ", requires_grad=True" if self.requires_grad else ""
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
         return f"Tensor({body}{grad}, dtype={self.data.dtype})"
-
-    __hash__ = object.__hash__
 
     # ----- autodiff --------------------------------------------------------------------
     def backward(self, grad=None):
@@ -187,19 +153,40 @@ class Tensor:
         """A tensor sharing this one's data, cut from the graph (no gradient flows back)."""
         return Tensor._wrap(self.data)
 
-    def numpy(self):
-        """The underlying ndarray (shared, not copied)."""
-        return self.data
-
-    def item(self):
-        """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
-            raise ValueError(f"item() needs a one-element tensor, this one has shape {self.shape}")
-        return self.data.item()
-
     def to(self, dtype):
-        """This tensor converted to ``dtype`` (differentiable for float dtypes)."""
-        return elementwise.Cast.apply(self, dtype=np.dtype(dtype))
+        """This tensor converted to ``dtype`` (same as ``astype``)."""
+        return self.astype(dtype)
+
+    def astype(self, dtype):
+        """This tensor converted to ``dtype``; differentiable into a float dtype (the
+        gradient comes back in this tensor's dtype), cut from the graph otherwise."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            return Tensor._wrap(self.data.astype(dtype))
+        return elementwise.Cast.apply(self, dtype=dtype)
+
+    def float(self):
+        """This tensor as float32 (differentiable), as PyTorch's ``.float()``."""
+        return self.astype(np.float32)
+
+    def double(self):
+        """This tensor as float64 (differentiable), as PyTorch's ``.double()``."""
+        return self.astype(np.float64)
+
+    def requires_grad_(self, flag=True):
+        """Set ``requires_grad`` in place and return self (``False`` freezes a leaf).
+
+        Raises:
+            ValueError: ``flag`` is True and the dtype is not floating point.
+            RuntimeError: unfreezing is asked of a tensor computed by an op (use detach()).
+        """
+        if flag:
+            _check_float(self.data)
+        elif self._ctx is not None:
+            raise RuntimeError("requires_grad_(False) on a tensor computed by an op; only "
+                               "leaves can be frozen: use .detach() to cut it from the graph")
+        self.requires_grad = bool(flag)
+        return self
 
     # ----- arithmetic ------------------------------------------------------------------
     def __add__(self, other):
@@ -245,11 +232,14 @@ class Tensor:
         return shape.GetItem.apply(self, index=_unwrap_index(index))
 
     # In-place operators change .data without a graph; like PyTorch they are refused on a
-    # tensor that requires grad while recording (use `with tg.no_grad():` for updates).
+    # leaf that requires grad while recording (use `with tg.no_grad():` for updates). On a
+    # result of ops they record the out-of-place op instead, and Python rebinds the name.
     def _inplace(self, ufunc, other):
         if self.requires_grad and autograd._grad_enabled:
-            raise RuntimeError("in-place operation on a tensor that requires grad; wrap the "
-                               "update in `with tg.no_grad():` or change `.data` directly")
+            if self._ctx is None:
+                raise RuntimeError("in-place operation on a leaf tensor that requires grad; "
+                                   "wrap the update in `with tg.no_grad():` or change `.data`")
+            return _OUT_OF_PLACE[ufunc](self, other)
         ufunc(self.data, other.data if isinstance(other, Tensor) else other,
               out=self.data, casting="same_kind")
         return self
@@ -266,25 +256,6 @@ class Tensor:
     def __itruediv__(self, other):
         return self._inplace(np.divide, other)
 
-    # Comparisons give plain boolean arrays: they have no gradient.
-    def __lt__(self, other):
-        return self.data < _data(other)
-
-    def __le__(self, other):
-        return self.data <= _data(other)
-
-    def __gt__(self, other):
-        return self.data > _data(other)
-
-    def __ge__(self, other):
-        return self.data >= _data(other)
-
-    def __eq__(self, other):
-        return self.data == _data(other)
-
-    def __ne__(self, other):
-        return self.data != _data(other)
-
     # ----- element-wise ----------------------------------------------------------------
     def exp(self):
         return elementwise.Exp.apply(self)
@@ -299,8 +270,14 @@ class Tensor:
     def abs(self):
         return elementwise.Abs.apply(self)
 
+    def sin(self):
+        return elementwise.Sin.apply(self)
+
     def cos(self):
         return elementwise.Cos.apply(self)
+
+    def pow(self, exponent):
+        return arithmetic.Pow.apply(self, exponent)
 
     def tanh(self):
         return elementwise.Tanh.apply(self)
@@ -320,21 +297,27 @@ class Tensor:
     def maximum(self, other):
         return elementwise.Maximum.apply(self, other)
 
-    # ----- reductions ------------------------------------------------------------------
-    def sum(self, axis=None, keepdims=False):
+    # ----- reductions (``dim=``/``keepdim=`` are PyTorch's spelling of axis/keepdims) ----
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        axis, keepdims = _convert.reduction_args("sum", axis, keepdims, dim, keepdim)
         return reduction.Sum.apply(self, axis=axis, keepdims=keepdims)
 
-    def mean(self, axis=None, keepdims=False):
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        axis, keepdims = _convert.reduction_args("mean", axis, keepdims, dim, keepdim)
         return reduction.Mean.apply(self, axis=axis, keepdims=keepdims)
 
-    def var(self, axis=None, keepdims=False, ddof=0):
+    def var(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None):
+        axis, keepdims = _convert.reduction_args("var", axis, keepdims, dim, keepdim)
         return reduction.Var.apply(self, axis=axis, keepdims=keepdims, ddof=ddof)
 
-    def max(self, axis=None, keepdims=False):
+    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """The maximum values (not PyTorch's (values, indices) pair: see ``argmax``)."""
+        axis, keepdims = _convert.reduction_args("max", axis, keepdims, dim, keepdim)
         return reduction.Max.apply(self, axis=axis, keepdims=keepdims)
 
-    def min(self, axis=None, keepdims=False):
+    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """min(x) = -max(-x), so ties share the gradient as in ``max``."""
+        axis, keepdims = _convert.reduction_args("min", axis, keepdims, dim, keepdim)
         return -(-self).max(axis=axis, keepdims=keepdims)
 
     # ----- shape -----------------------------------------------------------------------
@@ -342,6 +325,24 @@ class Tensor:
         if len(new_shape) == 1 and isinstance(new_shape[0], (tuple, list)):
             new_shape = tuple(new_shape[0])
         return shape.Reshape.apply(self, shape=new_shape)
+
+    def view(self, *new_shape):
+        """Same as ``reshape`` (PyTorch's name; the data may be copied)."""
+        return self.reshape(*new_shape)
+
+    def squeeze(self, axis=None):
+        """Drop size-1 axes (all of them, or those in ``axis``); as in PyTorch, a named axis
+        whose size is not 1 is left alone."""
+        return shape.Reshape.apply(self, shape=_convert.squeezed_shape(self.shape, axis))
+
+    def unsqueeze(self, axis):
+        """Insert a size-1 axis at position ``axis`` (-1 appends one, as in PyTorch)."""
+        return shape.Reshape.apply(self, shape=_convert.unsqueezed_shape(self.shape, axis))
+
+    def flatten(self, start_axis=0, end_axis=-1):
+        """Merge axes ``start_axis..end_axis`` into one (PyTorch's ``flatten``)."""
+        return shape.Reshape.apply(
+            self, shape=_convert.flattened_shape(self.shape, start_axis, end_axis))
 
     def transpose(self, *axes):
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
@@ -365,16 +366,41 @@ autograd.Function.node_type = Tensor
 
 
 def _lift_constants(inputs):
-    """Inputs with every non-Tensor wrapped as a constant Tensor (see ``Tensor._record``)."""
-    like = next((x.data.dtype for x in inputs
-                 if isinstance(x, Tensor) and x.data.dtype.kind == "f"), None)
+    """Inputs with every non-Tensor wrapped as a constant Tensor; a Python scalar gets the
+    dtype PyTorch gives it next to the Tensor inputs (``_convert.scalar_array``)."""
+    tensor_dtypes = [x.data.dtype for x in inputs if isinstance(x, Tensor)]
+    like = _convert.promoted_dtype(tensor_dtypes) if tensor_dtypes else None
     return tuple(x if isinstance(x, Tensor) else _constant(x, like) for x in inputs)
 
 
 def _constant(value, like_dtype):
-    if isinstance(value, (bool, int, float)) and like_dtype is not None:
-        return Tensor._wrap(np.asarray(value, dtype=like_dtype))
-    return Tensor._wrap(_to_array(value))
+    if isinstance(value, (bool, int, float, complex)):
+        return Tensor._wrap(_convert.scalar_array(value, like_dtype))
+    return Tensor._wrap(_convert.to_array(value))
+
+
+def _promote(inputs):
+    """Inputs of a lower dtype category (bool, int) cast to the float (or int) dtype of the
+    others, as PyTorch promotes; same-category mixes are left to NumPy, which agrees."""
+    first = inputs[0].data.dtype
+    for x in inputs:
+        if x.data.dtype is not first and x.data.dtype != first:
+            break
+    else:
+        return inputs
+    target = _convert.promoted_dtype([x.data.dtype for x in inputs])
+    rank = _convert.category(target)
+    return tuple(Tensor._wrap(x.data.astype(target)) if _convert.category(x.data.dtype) < rank
+                 else x for x in inputs)
+
+
+def _ndarray(result):
+    """An op's result as an ndarray: NumPy reductions over all axes return NumPy scalars."""
+    return result if type(result) is np.ndarray else np.asarray(result)
+
+
+_OUT_OF_PLACE = {np.add: Tensor.__add__, np.subtract: Tensor.__sub__,
+                 np.multiply: Tensor.__mul__, np.divide: Tensor.__truediv__}
 
 
 def _data(value):

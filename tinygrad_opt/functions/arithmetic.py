@@ -48,9 +48,12 @@ class Div(Function):
     """f(a, b) = a / b;  df/da = 1 / b,  df/db = -a / b^2.
 
     Division by zero follows NumPy (inf or nan with a RuntimeWarning), not an error.
+    Dividing integers (or booleans) gives float32, PyTorch's default float dtype.
     """
 
     def forward(self, a, b):
+        if a.dtype.kind in "biu" and b.dtype.kind in "biu":
+            a, b = a.astype(np.float32), b.astype(np.float32)
         self.save_for_backward(a, b)
         return a / b
 

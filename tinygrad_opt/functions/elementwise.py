@@ -62,6 +62,18 @@ class Abs(Function):
         return (grad * np.sign(x),)
 
 
+class Sin(Function):
+    """f(x) = sin x;  df/dx = cos x."""
+
+    def forward(self, x):
+        self.save_for_backward(x)
+        return np.sin(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return (grad * np.cos(x),)
+
+
 class Cos(Function):
     """f(x) = cos x;  df/dx = -sin x."""
 

@@ -32,6 +32,32 @@ class Parameter(Tensor):
         return f"Parameter(shape={self.data.shape}, dtype={self.data.dtype})"
 
 
+_call_depth = 0  # > 0 inside a module's forward: inner modules' inputs are already cast
+
+
+def _cast_inputs(args, dtype):
+    """Positional inputs brought to ``dtype``, Keras-style: integer or float arrays, nested
+    lists of numbers and Tensors of another dtype are converted (differentiably for float
+    Tensors); boolean masks, lists of Tensors and everything else pass as they are.
+
+    Converts only where the dtype differs, so a matching Tensor costs one comparison.
+    """
+    if dtype is None:
+        return args
+    cast = []
+    for value in args:
+        if isinstance(value, Tensor):
+            if value.data.dtype != dtype and value.data.dtype.kind in "iuf":
+                value = value.astype(dtype)
+        elif isinstance(value, np.ndarray) or (
+                isinstance(value, list) and not any(isinstance(v, Tensor) for v in value)):
+            array = np.asarray(value)
+            if array.dtype.kind in "iuf":
+                value = Tensor._wrap(array.astype(dtype, copy=False))
+        cast.append(value)
+    return cast
+
+
 def _members(module):
     """Yield ``(name, value)`` for each attribute, looking one level into lists/tuples/dicts."""
     for name, value in vars(module).items():
@@ -61,7 +87,29 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        """``forward(*args, **kwargs)``; the outermost call on a model with parameters first
+        brings array inputs to the parameters' dtype (see ``_cast_inputs``)."""
+        global _call_depth
+        if _call_depth:
+            return self.forward(*args, **kwargs)
+        _call_depth += 1
+        try:
+            return self.forward(*_cast_inputs(args, self._parameter_dtype()), **kwargs)
+        finally:
+            _call_depth -= 1
+
+    def _parameter_dtype(self):
+        """The dtype of the first parameter, or None for a module without parameters."""
+        for _, param in self.named_parameters():
+            return param.data.dtype
+        return None
+
+    def requires_grad_(self, flag=True):
+        """Set ``requires_grad`` on every parameter (``False`` freezes the module: backward
+        then leaves their ``.grad`` untouched). Returns self."""
+        for param in self.parameters():
+            param.requires_grad_(flag)
+        return self
 
     def register_buffer(self, name, value):
         """Store ``value`` (an ndarray, or None) as attribute ``name`` and in ``state_dict``.

@@ -1,0 +1,118 @@
+"""ArrayLike: the side of a Tensor that hands back plain NumPy and Python values.
+
+Everything here reads ``self.data`` and records no graph: the array properties, the
+NumPy protocols (``np.asarray(t)``, ``np.mean(t)``, ``plt.plot(t)``), conversions to Python
+numbers and lists, comparisons (boolean arrays) and argmax/argmin (index arrays). The
+differentiable methods live in ``tensor.py``; ``Tensor`` inherits from this class.
+"""
+import numpy as np
+
+from . import _convert
+
+
+class ArrayLike:
+    """Mix-in for a class whose instances hold an ``np.ndarray`` in ``data``."""
+
+    __slots__ = ()
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def size(self):
+        return self.data.size
+
+    def __len__(self):
+        return len(self.data)
+
+    def numpy(self):
+        """The underlying ndarray (shared, not copied)."""
+        return self.data
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a one-element tensor, this one has shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self):
+        """The values as nested Python lists (a number for a 0-d tensor)."""
+        return self.data.tolist()
+
+    def __float__(self):
+        return float(self._one_element("float"))
+
+    def __int__(self):
+        return int(self._one_element("int"))
+
+    def _one_element(self, caller):
+        if self.data.size != 1:
+            raise TypeError(f"{caller}() needs a one-element tensor, this one has shape "
+                            f"{self.shape}; reduce it first (e.g. .sum()) or index one element")
+        return self.data.reshape(()).item()
+
+    def __array__(self, dtype=None, copy=None):
+        """``np.asarray(t)`` gives ``.data`` (NumPy 2's protocol: a copy only when asked or
+        needed for ``dtype``; ``copy=False`` with another dtype is a ValueError)."""
+        if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            if copy is False:
+                raise ValueError(f"cannot convert a {self.data.dtype} tensor to {dtype} "
+                                 f"without a copy (copy=False)")
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def __array_function__(self, func, types, args, kwargs):
+        """NumPy functions (``np.mean(t)``, ``np.stack([t, u])``) run on the arrays and
+        return arrays: NumPy knows nothing of the graph."""
+        return func(*_arrays_in(args), **dict(zip(kwargs, _arrays_in(kwargs.values()))))
+
+    # Comparisons give plain boolean arrays: they have no gradient.
+    def __lt__(self, other):
+        return self.data < _data(other)
+
+    def __le__(self, other):
+        return self.data <= _data(other)
+
+    def __gt__(self, other):
+        return self.data > _data(other)
+
+    def __ge__(self, other):
+        return self.data >= _data(other)
+
+    def __eq__(self, other):
+        return self.data == _data(other)
+
+    def __ne__(self, other):
+        return self.data != _data(other)
+
+    __hash__ = object.__hash__
+
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Index of the maximum (the first at ties) as an int64 ndarray; no gradient."""
+        axis, keepdims = _convert.reduction_args("argmax", axis, keepdims, dim, keepdim)
+        return np.argmax(self.data, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Index of the minimum (the first at ties) as an int64 ndarray; no gradient."""
+        axis, keepdims = _convert.reduction_args("argmin", axis, keepdims, dim, keepdim)
+        return np.argmin(self.data, axis=axis, keepdims=keepdims)
+
+
+def _data(value):
+    return value.data if isinstance(value, ArrayLike) else value
+
+
+def _arrays_in(values):
+    """``values`` with each ArrayLike, also inside lists and tuples, replaced by its array."""
+    return [value.data if isinstance(value, ArrayLike)
+            else type(value)(_arrays_in(value)) if isinstance(value, (list, tuple))
+            else value for value in values]
