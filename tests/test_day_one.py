@@ -116,3 +116,23 @@ def test_float32_model_on_float64_input_gives_float32_output_and_grads():
     out.sum().backward()
     assert out.dtype == np.float32 and model.weight.grad.dtype == np.float32
     assert model([[1, 2]]).dtype == np.float32
+
+
+def test_frozen_layer_is_unchanged_by_every_optimizer_then_trains_once_unfrozen():
+    for name in ("SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW", "Adamax", "NAdam"):
+        tg.manual_seed(0)
+        model = tg.nn.Sequential(tg.nn.Dense(3, 4), tg.nn.Tanh(), tg.nn.Dense(4, 2))
+        optimizer = getattr(tg.optim, name)(model.parameters(), lr=0.1)
+        X = np.random.default_rng(0).normal(size=(8, 3))
+        model.layers[0].requires_grad_(False)
+        frozen = model.layers[0].weight.data.copy()
+        for _ in range(3):
+            optimizer.zero_grad()
+            (model(X) ** 2).mean().backward()
+            optimizer.step()
+        np.testing.assert_array_equal(model.layers[0].weight.data, frozen)
+        model.layers[0].requires_grad_(True)
+        optimizer.zero_grad()
+        (model(X) ** 2).mean().backward()
+        optimizer.step()
+        assert not np.array_equal(model.layers[0].weight.data, frozen), name
