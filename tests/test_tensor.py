@@ -187,14 +187,24 @@ def test_item_numpy_and_properties():
         t.item()
 
 
-def test_grad_buffer_receives_first_gradient_then_accumulates_in_place():
+def test_backward_accumulates_into_the_current_grad_array():
     w = tg.Tensor(np.ones(3), requires_grad=True)
-    buffer = np.zeros(3)
-    w._grad_buffer = buffer
     (w * 2).sum().backward()
-    assert w.grad is buffer
+    first = w.grad
     (w * 3).sum().backward()
-    np.testing.assert_array_equal(buffer, [5.0, 5.0, 5.0])
+    assert w.grad is first
+    np.testing.assert_array_equal(first, [5.0, 5.0, 5.0])
+
+
+def test_a_grad_handed_out_before_zero_grad_is_never_written_again():
+    w = tg.Tensor(np.ones(3), requires_grad=True)
+    (w * 2).sum().backward()
+    first = w.grad
+    w.zero_grad()
+    (w * 3).sum().backward()
+    assert w.grad is not first
+    np.testing.assert_array_equal(first, [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(w.grad, [3.0, 3.0, 3.0])
 
 
 def test_getitem_accepts_tensor_indices():
