@@ -48,6 +48,16 @@ def unpack(optimizer, state_dict):
                          "'param_groups' (what Optimizer.state_dict() returns)")
     by_index = _parameters_by_index(optimizer.param_groups, state_dict["param_groups"])
     kind = type(optimizer).__name__
+    options = []
+    for position, (group, saved) in enumerate(zip(optimizer.param_groups,
+                                                  state_dict["param_groups"])):
+        missing = sorted(set(optimizer.defaults) - set(saved))
+        if missing:
+            raise ValueError(f"loaded parameter group {position} lacks the {kind} option(s) "
+                             f"{missing}: is it another optimizer's state dict?")
+        group_options = {name: value for name, value in saved.items() if name != "params"}
+        optimizer._check_options({**group, **group_options})
+        options.append(group_options)
     state = {}
     for index, entry in state_dict["state"].items():
         if int(index) not in by_index:
@@ -59,16 +69,6 @@ def unpack(optimizer, state_dict):
         param = by_index[int(index)]
         state[param] = {name: _loaded_value(name, value, param, index)
                         for name, value in entry.items()}
-    options = []
-    for position, (group, saved) in enumerate(zip(optimizer.param_groups,
-                                                  state_dict["param_groups"])):
-        missing = sorted(set(optimizer.defaults) - set(saved))
-        if missing:
-            raise ValueError(f"loaded parameter group {position} lacks the {kind} option(s) "
-                             f"{missing}: is it another optimizer's state dict?")
-        group_options = {name: value for name, value in saved.items() if name != "params"}
-        optimizer._check_options({**group, **group_options})
-        options.append(group_options)
     return state, options
 
 

@@ -121,25 +121,29 @@ class Optimizer:
         for group in self.param_groups:
             options = self._kernel_options(group)
             for param in group["params"]:
-                if param.grad is None:
+                grad = param.grad
+                if grad is None:
                     continue
                 state = self.state.get(param)
                 if state is None:
                     state = self.state[param] = {}
                 data = param.data
-                if data.flags.c_contiguous:
-                    args = self._arguments(param, data.reshape(-1), _flat_grad(param), state,
-                                           options)
-                    self._finish(state, kernel(*args))
-                else:
+                if not data.flags.c_contiguous:
                     self._step_copy(kernel, param, state, options)
+                    continue
+                if (type(grad) is not np.ndarray or grad.dtype is not data.dtype
+                        or grad.shape != data.shape or not grad.flags.c_contiguous):
+                    grad = _checked_grad(param)
+                args = self._arguments(param, data.ravel(), grad.ravel(), state, options)
+                self._finish(state, kernel(*args))
         return loss
 
     def _step_copy(self, kernel, param, state, options):
         """Update a non-contiguous ``param.data`` through a contiguous copy, written back in
         place so that the array the parameter holds stays the same."""
         contiguous = np.ascontiguousarray(param.data)
-        args = self._arguments(param, contiguous.reshape(-1), _flat_grad(param), state, options)
+        grad = _checked_grad(param).ravel()
+        args = self._arguments(param, contiguous.ravel(), grad, state, options)
         self._finish(state, kernel(*args))
         np.copyto(param.data, contiguous)
 
@@ -176,13 +180,13 @@ class Optimizer:
         array = state.get(name)
         if array is None:
             array = state[name] = np.full(param.data.shape, fill, dtype=data.dtype)
-        elif (array.size != data.size or array.dtype != data.dtype
-              or not array.flags.c_contiguous):
+        elif (array.size != data.size or array.dtype is not data.dtype
+              or not array.flags.c_contiguous) and not _fits(array, data):
             raise ValueError(f"optimizer state {name!r} of {describe(param)} is a "
                              f"{array.dtype} array of shape {array.shape}; expected "
                              f"{data.dtype} of the parameter's shape (create the optimizer "
                              f"after changing a parameter's shape or dtype)")
-        return array.reshape(-1)
+        return array.ravel()
 
     # ----- state dicts ----------------------------------------------------------------
 
@@ -241,15 +245,20 @@ class Optimizer:
         return "\n".join(lines + [")"])
 
 
-def _flat_grad(param):
-    """``param.grad`` as a flat contiguous array of the parameter's dtype (a converted copy
-    when the user assigned another dtype or layout: the user's array is never written)."""
-    grad, data = param.grad, param.data
-    if type(grad) is not np.ndarray or grad.dtype != data.dtype or not grad.flags.c_contiguous:
-        grad = np.ascontiguousarray(grad, dtype=data.dtype)
-    if grad.shape != data.shape:
+def _checked_grad(param):
+    """``param.grad`` as a contiguous array of the parameter's dtype (a converted copy when
+    the user assigned another dtype or layout: the user's array is never written)."""
+    grad = np.ascontiguousarray(param.grad, dtype=param.data.dtype)
+    if grad.shape != param.data.shape:
         raise ValueError(f"{describe(param)} has a grad of shape {grad.shape}")
-    return grad.reshape(-1)
+    return grad
+
+
+def _fits(array, data):
+    """True when a state array can stand for ``data`` in a kernel call (the slow check, for
+    dtypes equal but not identical)."""
+    return (isinstance(array, np.ndarray) and array.size == data.size
+            and array.dtype == data.dtype and array.flags.c_contiguous)
 
 
 def _check_params(params, known):
