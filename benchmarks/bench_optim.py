@@ -44,15 +44,11 @@ OPTIMIZERS = {
 FUSED = {"SGD", "Adagrad", "Adam", "AdamW"}
 
 
-def make_ours(class_name, options, arrays, grads, flat=True):
+def make_ours(class_name, options, arrays, grads):
     params = [Tensor(array.copy(), requires_grad=True) for array in arrays]
     optimizer = getattr(optim, class_name)(params, **options)
-    if not flat:
-        optimizer._flat_groups[0].release()
-        optimizer._flat_groups[0] = None
     for param, grad in zip(params, grads):
-        param.grad = param._grad_buffer if param._grad_buffer is not None else grad.copy()
-        np.copyto(param.grad, grad)
+        param.grad = grad.copy()
     return optimizer.step
 
 
@@ -90,7 +86,6 @@ def bench_case(label, shapes, name, repeats, use_torch):
     arrays = [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
     grads = [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
     contenders = {"ours": make_ours(class_name, options, arrays, grads),
-                  "per-tensor": make_ours(class_name, options, arrays, grads, flat=False),
                   "numpy": make_reference(rule_name, class_name, options, arrays, grads)}
     if use_torch:
         contenders["foreach"] = make_torch(class_name, options, arrays, grads, "foreach")
@@ -100,7 +95,7 @@ def bench_case(label, shapes, name, repeats, use_torch):
     ours = times["ours"]
     size = sum(int(np.prod(shape)) for shape in shapes)
     row = [label, name, f"{ours * 1e6:.1f}", f"{traffic * 4 * size / ours / 1e9:.1f}"]
-    for other in ("per-tensor", "numpy", "foreach", "fused"):
+    for other in ("numpy", "foreach", "fused"):
         row.append(f"{ours / times[other]:.2f}" if other in times else "-")
     return row
 
@@ -125,7 +120,7 @@ def main():
         cases.append(("1e7", [(10 ** 7,)], 7))
     rows = [bench_case(label, shapes, name, repeats // (3 if args.quick else 1) or 1, use_torch)
             for label, shapes, repeats in cases for name in OPTIMIZERS]
-    table = format_table(["params", "optimizer", "ours us", "ours GB/s", "ours/per-tensor",
+    table = format_table(["params", "optimizer", "ours us", "ours GB/s",
                           "ours/numpy", "ours/foreach", "ours/fused"], rows)
     print(table)
     write_report(args.out, "Optimizer step: fused Numba kernels vs NumPy reference vs torch.optim",
