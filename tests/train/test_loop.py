@@ -199,3 +199,31 @@ def test_nan_in_the_data_is_named_instead_of_blaming_the_learning_rate():
                      progress=False)
     assert "smaller learning rate" not in str(raised.value)
     assert all(np.isfinite(p.data).all() for p in model.parameters())
+
+
+def _batchnorm_run(X, batch_size=16):
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Dense(3, 4), nn.BatchNorm1d(4), nn.Dense(4, 2))
+    loader = DataLoader(X, np.zeros(len(X), int), batch_size=batch_size, shuffle=False)
+    with pytest.raises(train.TrainingDiverged) as raised:
+        train.fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader,
+                  2, progress=False)
+    return model.layers[1], raised.value
+
+
+def test_divergence_restores_batchnorm_statistics_of_the_same_step_as_the_weights():
+    X = np.random.default_rng(0).normal(size=(48, 3)).astype(np.float32)
+    X[16:32] = np.nan
+    norm, error = _batchnorm_run(X)
+    assert error.restored_step == 0
+    assert int(norm.num_batches_tracked) == 0
+    np.testing.assert_array_equal(norm.running_mean, np.zeros(4))
+    np.testing.assert_array_equal(norm.running_var, np.ones(4))
+
+
+def test_running_statistics_that_overflow_count_as_divergence():
+    X = np.random.default_rng(0).normal(size=(48, 3)).astype(np.float32)
+    X[16:32] *= 1e20
+    norm, error = _batchnorm_run(X)
+    assert "running_var" in str(error) and error.step == 2
+    assert np.isfinite(norm.running_var).all() and np.isfinite(norm.running_mean).all()

@@ -194,9 +194,13 @@ class _Trainer:
 
     def _init_guard(self):
         """Preallocate the backup of parameters and buffers, and the ones for the dots."""
-        self.buffers = [array for _, array in self.model.named_buffers()]
+        named_buffers = list(self.model.named_buffers())
+        self.buffers = [array for _, array in named_buffers]
+        self.float_buffers = [(name, array) for name, array in named_buffers
+                              if array.dtype.kind == "f"]
         self.param_backup = [np.empty_like(param.data) for _, param in self.named_params]
         self.buffer_backup = [np.empty_like(array) for array in self.buffers]
+        self.buffer_before_step = [np.empty_like(array) for array in self.buffers]
         self.backup_step = 0
         ones = np.ones(max([param.data.size for _, param in self.named_params] or [0]),
                        dtype=self.dtype)
@@ -205,12 +209,20 @@ class _Trainer:
 
     # ----- the guard ------------------------------------------------------------------
 
-    def _snapshot(self):
+    def _snapshot(self, buffers=None):
+        """Back up the parameters and ``buffers`` (the live buffers when None) as they were
+        after ``state.step`` steps."""
         for backup, (_, param) in zip(self.param_backup, self.named_params):
             np.copyto(backup, param.data)
-        for backup, array in zip(self.buffer_backup, self.buffers):
+        for backup, array in zip(self.buffer_backup, buffers or self.buffers):
             np.copyto(backup, array)
         self.backup_step = self.state.step
+
+    def _keep_buffers_before_forward(self):
+        """The forward pass updates buffers (BatchNorm's running statistics); keep them as they
+        were before it, so a backup holds buffers and weights of the same step."""
+        for kept, array in zip(self.buffer_before_step, self.buffers):
+            np.copyto(kept, array)
 
     def _nonfinite_gradient(self):
         """Name of the first parameter whose gradient has a NaN or inf, else None."""
@@ -220,6 +232,13 @@ class _Trainer:
                 continue
             flat = grad.reshape(-1)
             if not math.isfinite(flat.dot(ones)) and not np.isfinite(flat).all():
+                return name
+        return None
+
+    def _nonfinite_buffer(self):
+        """Name of the first float buffer (running statistics) holding a NaN or inf."""
+        for name, array in self.float_buffers:
+            if not np.isfinite(array).all():
                 return name
         return None
 
@@ -238,16 +257,20 @@ class _Trainer:
     def _train_step(self, xb, yb):
         """One guarded optimizer step; returns (loss as a float, output array)."""
         self.optimizer.zero_grad()
+        self._keep_buffers_before_forward()
         outputs = self.model(_as_input(xb, self.dtype))
         loss = self.loss_fn(outputs, _as_target(yb, self.dtype))
         loss_value = loss.item()
         if not math.isfinite(loss_value):
             self._diverged(f"the loss ({loss_value})", xb, yb)
+        bad = self._nonfinite_buffer()
+        if bad is not None:
+            self._diverged(f"the buffer {bad}", xb, yb)
         loss.backward()
         bad = self._nonfinite_gradient()
         if bad is not None:
             self._diverged(f"the gradient of {bad}", xb, yb)
-        self._snapshot()
+        self._snapshot(self.buffer_before_step)
         self.optimizer.step()
         if self.scheduler_mode == "batch":
             self.scheduler.step()
