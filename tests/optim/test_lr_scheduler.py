@@ -434,3 +434,20 @@ def test_step_interval_says_batch_for_cyclic_schedules_and_sequences_containing_
     opt = fresh()
     decay = [sched.LinearLR(opt, total_iters=2), sched.ExponentialLR(opt, 0.9)]
     assert sched.SequentialLR(opt, decay, milestones=[2]).step_interval == "epoch"
+
+
+def test_scheduler_load_state_dict_validates_before_changing_anything():
+    from tinygrad_opt.optim import SGD
+    from tinygrad_opt.optim.lr_scheduler import ExponentialLR, StepLR
+    from tinygrad_opt.tensor import Tensor
+    opt = SGD([Tensor(np.ones(2), requires_grad=True)], lr=0.1)
+    scheduler = StepLR(opt, step_size=3)
+    before = scheduler.state_dict()
+    bad = {**before, "last_epoch": "5", "gamma": 0.5}
+    with pytest.raises(TypeError, match="last_epoch.*'5'"):
+        scheduler.load_state_dict(bad)
+    assert scheduler.state_dict() == before
+    other = ExponentialLR(SGD([Tensor(np.ones(2), requires_grad=True)], lr=0.1), gamma=0.9)
+    with pytest.raises(ValueError, match="step_size"):
+        scheduler.load_state_dict(other.state_dict())
+    assert scheduler.state_dict() == before

@@ -159,7 +159,7 @@ class Module:
     def load_state_dict(self, state_dict):
         """Copy ``state_dict``'s arrays into this module's parameters and buffers, in place.
 
-        Every key and shape is checked before anything is written, so a failed load leaves
+        Every key, shape and dtype is checked before anything is written, so a failed load leaves
         the module unchanged. Values are copied into the existing arrays (``np.copyto``),
         never rebound, so an optimizer that holds the parameters, or views into a flat
         buffer behind them, keeps seeing the loaded values.
@@ -167,6 +167,8 @@ class Module:
         Raises:
             ValueError: a key is missing or unexpected, or a shape differs; the message
                 names the key(s) and both shapes.
+            TypeError: a value's dtype cannot be cast to the target's without changing kind
+                (strings, or floats into the integer ``num_batches_tracked``).
         """
         targets = self._state_arrays()
         missing = [name for name in targets if name not in state_dict]
@@ -181,9 +183,12 @@ class Module:
             if value.shape != target.shape:
                 raise ValueError(f"load_state_dict: shape mismatch for {name!r}: the module has "
                                  f"{target.shape}, the state_dict has {value.shape}")
+            if not np.can_cast(value.dtype, target.dtype, casting="same_kind"):
+                raise TypeError(f"load_state_dict: {name!r} holds {value.dtype} values, which "
+                                f"cannot be loaded into the module's {target.dtype} array")
             values[name] = value
         for name, target in targets.items():
-            np.copyto(target, values[name], casting="unsafe")
+            np.copyto(target, values[name], casting="same_kind")
 
     def to(self, dtype):
         """Convert every parameter (and its grad) and every float buffer to ``dtype``.

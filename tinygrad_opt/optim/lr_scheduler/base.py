@@ -1,6 +1,7 @@
 """The scheduler base class: PyTorch's ``LRScheduler`` contract over ``optimizer.param_groups``."""
 
 import copy
+import numbers
 import types
 from abc import ABC, abstractmethod
 
@@ -168,7 +169,45 @@ class LRScheduler(ABC):
     def load_state_dict(self, state_dict):
         """Restore attributes saved by :meth:`state_dict` (the dict itself is not kept).
 
+        Everything is checked first: a refused state leaves the scheduler unchanged.
+
         Args:
             state_dict: A dict returned by :meth:`state_dict`.
+
+        Raises:
+            TypeError: ``state_dict`` is not a dict, or an entry's type differs from the
+                scheduler's own (a string where a number belongs).
+            ValueError: keys are missing or unexpected (the state of another scheduler).
         """
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{type(self).__name__}.load_state_dict expects a dict, got "
+                            f"{type(state_dict).__name__}")
+        current = {key: value for key, value in self.__dict__.items()
+                   if key not in self._state_excluded}
+        missing = sorted(set(current) - set(state_dict))
+        unexpected = sorted(set(state_dict) - set(current))
+        if missing or unexpected:
+            raise ValueError(f"{type(self).__name__}.load_state_dict: missing keys {missing}, "
+                             f"unexpected keys {unexpected} (the state of another scheduler?)")
+        for key, value in current.items():
+            if not _same_kind(value, state_dict[key]):
+                raise TypeError(f"{type(self).__name__}.load_state_dict: {key!r} is "
+                                f"{state_dict[key]!r}, expected a {type(value).__name__}")
         self.__dict__.update(copy.deepcopy(state_dict))
+
+
+def _same_kind(current, saved):
+    """Whether ``saved`` may replace ``current``: numbers for numbers, sequences for
+    sequences (checked element by element), None on either side, else the same type."""
+    if current is None or saved is None:
+        return True
+    number = (int, float, numbers.Real)
+    if isinstance(current, number) and not isinstance(current, str):
+        return isinstance(saved, number) and not isinstance(saved, (str, bool)) or (
+            isinstance(current, bool) and isinstance(saved, bool))
+    if isinstance(current, (list, tuple)):
+        return isinstance(saved, (list, tuple)) and all(
+            _same_kind(item, other) for item, other in zip(current, saved))
+    if isinstance(current, dict):
+        return isinstance(saved, dict)
+    return isinstance(saved, type(current)) or isinstance(current, type(saved))
