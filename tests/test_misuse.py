@@ -76,6 +76,18 @@ MISUSES = [
                                           data.DataLoader(np.ones((4, 4)), np.zeros(4, int)),
                                           epochs=-1),
      ValueError, "-1"),
+    ("fractional group count", lambda: nn.GroupNorm(2.5, 5), TypeError, "2.5"),
+    ("batch norm over no features", lambda: nn.BatchNorm1d(0), ValueError, "num_features"),
+    ("half precision model", lambda: _model().to(np.float16), ValueError, "float16"),
+    ("scaler fitted on NaN", lambda: data.StandardScaler().fit(np.array([[1.0, np.nan],
+                                                                         [2.0, 3.0]])),
+     ValueError, "[1]"),
+    ("batch norm on a batch of one sample",
+     lambda: nn.BatchNorm1d(3)(tg.Tensor(np.ones((1, 3)))), ValueError, "drop_last=True"),
+    ("strings loaded into a model",
+     lambda: _model().load_state_dict({**_model().state_dict(),
+                                       "layers.2.bias": np.array(["a", "b"])}),
+     TypeError, "layers.2.bias"),
 ]
 
 

@@ -199,11 +199,12 @@ class Module:
         Integer buffers (``num_batches_tracked``) keep their dtype. Returns self.
 
         Raises:
-            ValueError: ``dtype`` is not a floating dtype.
+            ValueError: ``dtype`` is not float32 or float64 (float16 has no kernels).
         """
         dtype = np.dtype(dtype)
-        if not np.issubdtype(dtype, np.floating):
-            raise ValueError(f"to(): dtype must be a floating dtype, got {dtype}")
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"to(): dtype must be a floating dtype the optimizer kernels "
+                             f"are compiled for, float32 or float64; got {dtype}")
         for param in self.parameters():
             param.data = param.data.astype(dtype)
             param._grad_buffer = None  # an optimizer's flat gradient slot has the old dtype
