@@ -14,6 +14,17 @@ def _model():
     return nn.Sequential(nn.Dense(4, 3), nn.ReLU(), nn.Dense(3, 2))
 
 
+def _fit(**changes):
+    """fit on a tiny problem, with ``changes`` replacing its arguments."""
+    model = _model()
+    arguments = dict(model=model, loss_fn=nn.CrossEntropyLoss(),
+                     optimizer=optim.SGD(model.parameters(), lr=0.1),
+                     train_loader=data.DataLoader(np.ones((4, 4)), np.zeros(4, int)),
+                     epochs=1, progress=False)
+    arguments.update(changes)
+    return train.fit(**arguments)
+
+
 def _logits():
     return _model()(tg.Tensor(np.ones((2, 4))))
 
@@ -88,6 +99,25 @@ MISUSES = [
      lambda: _model().load_state_dict({**_model().state_dict(),
                                        "layers.2.bias": np.array(["a", "b"])}),
      TypeError, "layers.2.bias"),
+    ("epochs nan", lambda: _fit(epochs=float("nan")), ValueError, "nan"),
+    ("epochs inf", lambda: _fit(epochs=float("inf")), ValueError, "inf"),
+    ("epochs None", lambda: _fit(epochs=None), TypeError, "None"),
+    ("epochs 2.5", lambda: _fit(epochs=2.5), ValueError, "2.5"),
+    ("loss class instead of an instance", lambda: _fit(loss_fn=nn.CrossEntropyLoss),
+     TypeError, "CrossEntropyLoss()"),
+    ("a generator as loader",
+     lambda: _fit(train_loader=((np.ones((2, 4)), np.zeros(2, int)) for _ in range(2))),
+     TypeError, "used up after one epoch"),
+    ("optimizer over another model",
+     lambda: _fit(optimizer=optim.SGD(_model().parameters(), lr=0.1)),
+     ValueError, "none of the model's parameters"),
+    ("validation data of another width",
+     lambda: _fit(val_loader=data.DataLoader(np.ones((4, 5)), np.zeros(4, int))),
+     ValueError, "(5,)"),
+    ("checkpoint in a missing folder", lambda: _fit(checkpoint="/nonexistent/dir/run.npz"),
+     FileNotFoundError, "/nonexistent/dir"),
+    ("checkpoint path that is a folder", lambda: _fit(checkpoint="/tmp"),
+     ValueError, "directory"),
 ]
 
 

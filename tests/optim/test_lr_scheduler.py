@@ -451,3 +451,27 @@ def test_scheduler_load_state_dict_validates_before_changing_anything():
     with pytest.raises(ValueError, match="step_size"):
         scheduler.load_state_dict(other.state_dict())
     assert scheduler.state_dict() == before
+
+
+def test_scheduler_stepped_before_the_optimizer_warns_like_pytorch():
+    import copy
+    import warnings
+    from tinygrad_opt.optim import SGD
+    from tinygrad_opt.optim.lr_scheduler import StepLR
+    param = Parameter(np.ones(2))
+    opt = SGD([param], lr=0.1)
+    scheduler = StepLR(opt, step_size=1)
+    with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
+        scheduler.step()
+    opt2 = SGD([Parameter(np.ones(2))], lr=0.1)
+    scheduler2 = StepLR(opt2, step_size=1)
+    param2 = opt2.param_groups[0]["params"][0]
+    param2.grad = np.ones(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt2.step()
+        scheduler2.step()
+    twin = copy.deepcopy(opt2)
+    twin.param_groups[0]["params"][0].grad = np.ones(2)
+    twin.step()
+    np.testing.assert_allclose(param2.data, [0.9, 0.9])

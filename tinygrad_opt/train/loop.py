@@ -23,6 +23,7 @@ import numpy as np
 from tinygrad_opt.autograd import no_grad
 from tinygrad_opt.optim.lr_scheduler import ReduceLROnPlateau
 from tinygrad_opt.tensor import Tensor
+from tinygrad_opt.train import _checks
 from tinygrad_opt.train import resume as resume_io
 from tinygrad_opt.train.callbacks import AnyOf, Callback
 from tinygrad_opt.train.history import History
@@ -56,8 +57,15 @@ class TrainingDiverged(RuntimeError):
             f"last whose loss and gradients were finite; {self.hint}")
 
 
-def _bad_data_hint(xb, yb):
-    """A hint naming NaN or inf values in the failing batch, or None if it is finite."""
+def _bad_data_hint(xb, yb, loss_fn=None):
+    """A hint naming NaN or inf values in the failing batch, or a batch whose labels are all
+    ``loss_fn.ignore_index`` (a mean over no label is 0/0); None if neither."""
+    ignore_index = getattr(loss_fn, "ignore_index", None)
+    if (ignore_index is not None and yb is not None and np.size(yb)
+            and np.all(np.asarray(yb) == ignore_index)):
+        return (f"every label in the batch equals ignore_index ({ignore_index}), so the mean "
+                f"loss is 0/0: remove such batches or use reduction='sum' (the learning rate "
+                f"is not the cause).")
     for name, batch in (("inputs", xb), ("targets", yb)):
         if batch is not None and batch.dtype.kind == "f" and not np.isfinite(batch).all():
             count = int(np.size(batch) - np.isfinite(batch).sum())
@@ -172,8 +180,14 @@ class _Trainer:
 
     def __init__(self, model, loss_fn, optimizer, train_loader, epochs, val_loader,
                  scheduler, callbacks, metrics, progress):
-        if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 0:
-            raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
+        _checks.check_epochs(epochs)
+        _checks.check_loss_fn(loss_fn)
+        _checks.check_loader("train_loader", train_loader)
+        _checks.check_loader("val_loader", val_loader)
+        _checks.check_loader_widths(train_loader, val_loader)
+        _checks.check_optimizer_covers_model(model, loss_fn, optimizer, scheduler)
+        if callbacks is None:
+            callbacks = ()
         callbacks = [callbacks] if isinstance(callbacks, Callback) else list(callbacks)
         self.callback = AnyOf(*callbacks)
         self.step_callbacks = [cb for cb in self.callback.callbacks
@@ -250,7 +264,7 @@ class _Trainer:
         self.optimizer.zero_grad()
         lr = self.optimizer.param_groups[0]["lr"]
         raise TrainingDiverged(self.state.epoch, self.state.step + 1, lr, quantity,
-                               self.backup_step, _bad_data_hint(xb, yb))
+                               self.backup_step, _bad_data_hint(xb, yb, self.loss_fn))
 
     # ----- one step, one epoch --------------------------------------------------------
 
@@ -331,6 +345,7 @@ class _Trainer:
         return True
 
     def run(self, checkpoint, resume):
+        _checks.check_checkpoint_path(checkpoint)
         state = self.state
         self.callback.on_train_begin(state)
         start_epoch = resume_io.restore(self, resume) if resume is not None else 0

@@ -3,6 +3,7 @@
 import copy
 import numbers
 import types
+import warnings
 from abc import ABC, abstractmethod
 
 
@@ -54,6 +55,26 @@ def callable_state(function):
     return dict(function.__dict__)
 
 
+def _watch_optimizer_steps(optimizer):
+    """Make ``optimizer.step`` note that it ran (``optimizer._stepped``), as PyTorch's
+    schedulers do, so that a scheduler stepped first can warn. A bound method on the
+    instance, so that ``copy.deepcopy(optimizer)`` rebinds it to the copy."""
+    step = getattr(optimizer, "step", None)
+    if not isinstance(step, types.MethodType) or step.__self__ is not optimizer:
+        return
+    if getattr(step.__func__, "_notes_steps", False):
+        return
+    original = step.__func__
+
+    def step_and_note(self, *args, **kwargs):
+        self._stepped = True
+        return original(self, *args, **kwargs)
+
+    step_and_note._notes_steps = True
+    optimizer._stepped = False
+    optimizer.step = types.MethodType(step_and_note, optimizer)
+
+
 class LRScheduler(ABC):
     """Base class: sets ``group["lr"]`` of every param group once per :meth:`step`.
 
@@ -88,6 +109,7 @@ class LRScheduler(ABC):
 
     def __init__(self, optimizer, last_epoch=-1):
         check_optimizer(optimizer)
+        _watch_optimizer_steps(optimizer)
         self.optimizer = optimizer
         if last_epoch != -1:
             for index, group in enumerate(optimizer.param_groups):
@@ -127,8 +149,13 @@ class LRScheduler(ABC):
     def step(self):
         """Advance one step (an epoch or a batch, as the subclass documents) and set the rates.
 
-        Call it after ``optimizer.step()``.
+        Call it after ``optimizer.step()``; the first call before any ``optimizer.step()``
+        warns (UserWarning), as PyTorch does: the schedule's first rate would be skipped.
         """
+        if self._step_count == 1 and getattr(self.optimizer, "_stepped", True) is False:
+            warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`: "
+                          "call `optimizer.step()` first, otherwise the first value of the "
+                          "learning-rate schedule is skipped", UserWarning, stacklevel=2)
         self._step_count += 1
         self._update_lr()
 
