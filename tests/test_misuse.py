@@ -14,6 +14,17 @@ def _model():
     return nn.Sequential(nn.Dense(4, 3), nn.ReLU(), nn.Dense(3, 2))
 
 
+def _fit(**changes):
+    """fit on a tiny problem, with ``changes`` replacing its arguments."""
+    model = _model()
+    arguments = dict(model=model, loss_fn=nn.CrossEntropyLoss(),
+                     optimizer=optim.SGD(model.parameters(), lr=0.1),
+                     train_loader=data.DataLoader(np.ones((4, 4)), np.zeros(4, int)),
+                     epochs=1, progress=False)
+    arguments.update(changes)
+    return train.fit(**arguments)
+
+
 def _logits():
     return _model()(tg.Tensor(np.ones((2, 4))))
 
@@ -76,6 +87,37 @@ MISUSES = [
                                           data.DataLoader(np.ones((4, 4)), np.zeros(4, int)),
                                           epochs=-1),
      ValueError, "-1"),
+    ("fractional group count", lambda: nn.GroupNorm(2.5, 5), TypeError, "2.5"),
+    ("batch norm over no features", lambda: nn.BatchNorm1d(0), ValueError, "num_features"),
+    ("half precision model", lambda: _model().to(np.float16), ValueError, "float16"),
+    ("scaler fitted on NaN", lambda: data.StandardScaler().fit(np.array([[1.0, np.nan],
+                                                                         [2.0, 3.0]])),
+     ValueError, "[1]"),
+    ("batch norm on a batch of one sample",
+     lambda: nn.BatchNorm1d(3)(tg.Tensor(np.ones((1, 3)))), ValueError, "drop_last=True"),
+    ("strings loaded into a model",
+     lambda: _model().load_state_dict({**_model().state_dict(),
+                                       "layers.2.bias": np.array(["a", "b"])}),
+     TypeError, "layers.2.bias"),
+    ("epochs nan", lambda: _fit(epochs=float("nan")), ValueError, "nan"),
+    ("epochs inf", lambda: _fit(epochs=float("inf")), ValueError, "inf"),
+    ("epochs None", lambda: _fit(epochs=None), TypeError, "None"),
+    ("epochs 2.5", lambda: _fit(epochs=2.5), ValueError, "2.5"),
+    ("loss class instead of an instance", lambda: _fit(loss_fn=nn.CrossEntropyLoss),
+     TypeError, "CrossEntropyLoss()"),
+    ("a generator as loader",
+     lambda: _fit(train_loader=((np.ones((2, 4)), np.zeros(2, int)) for _ in range(2))),
+     TypeError, "used up after one epoch"),
+    ("optimizer over another model",
+     lambda: _fit(optimizer=optim.SGD(_model().parameters(), lr=0.1)),
+     ValueError, "none of the model's parameters"),
+    ("validation data of another width",
+     lambda: _fit(val_loader=data.DataLoader(np.ones((4, 5)), np.zeros(4, int))),
+     ValueError, "(5,)"),
+    ("checkpoint in a missing folder", lambda: _fit(checkpoint="/nonexistent/dir/run.npz"),
+     FileNotFoundError, "/nonexistent/dir"),
+    ("checkpoint path that is a folder", lambda: _fit(checkpoint="/tmp"),
+     ValueError, "directory"),
 ]
 
 

@@ -224,3 +224,14 @@ def test_to_casts_and_sends_gradient_back_in_the_source_dtype():
     (y * 3).sum().backward()
     assert x.grad.dtype == np.float64
     np.testing.assert_array_equal(x.grad, [3.0, 3.0])
+
+
+def test_gradient_of_x_to_the_zero_is_zero_at_zero():
+    from tinygrad_opt.tensor import Tensor
+    x = Tensor(np.array([0.0, 2.0, -1.5]), requires_grad=True)
+    (x ** 0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0])
+    exponent = Tensor(np.array([0.0, 1.0, 2.0]))
+    y = Tensor(np.array([0.0, 0.0, 3.0]), requires_grad=True)
+    (y ** exponent).sum().backward()
+    np.testing.assert_array_equal(y.grad, [0.0, 1.0, 6.0])

@@ -171,3 +171,23 @@ def test_to_after_optimizer_creation_gives_gradients_of_the_new_dtype():
     layer.to(np.float64)
     layer(tg.Tensor(np.ones((4, 3)))).sum().backward()
     assert layer.weight.grad.dtype == np.float64
+
+
+def test_refused_load_state_dict_changes_nothing_when_the_last_entry_is_strings():
+    model = nn.Sequential(nn.Dense(3, 4), nn.BatchNorm1d(4), nn.Dense(4, 2))
+    before = model.state_dict()
+    state = {name: np.full_like(value, 7) for name, value in before.items()}
+    last = list(state)[-1]
+    state[last] = np.array(["x"] * state[last].size).reshape(state[last].shape)
+    with pytest.raises(TypeError, match=f"{last}.*<U1.*float32"):
+        model.load_state_dict(state)
+    for name, value in before.items():
+        np.testing.assert_array_equal(model.state_dict()[name], value, err_msg=name)
+
+
+def test_load_state_dict_refuses_floats_into_an_integer_buffer():
+    norm = nn.BatchNorm1d(2)
+    state = {**norm.state_dict(), "num_batches_tracked": np.array(2.5)}
+    with pytest.raises(TypeError, match="num_batches_tracked.*float64.*int64"):
+        norm.load_state_dict(state)
+    assert int(norm.num_batches_tracked) == 0

@@ -434,3 +434,44 @@ def test_step_interval_says_batch_for_cyclic_schedules_and_sequences_containing_
     opt = fresh()
     decay = [sched.LinearLR(opt, total_iters=2), sched.ExponentialLR(opt, 0.9)]
     assert sched.SequentialLR(opt, decay, milestones=[2]).step_interval == "epoch"
+
+
+def test_scheduler_load_state_dict_validates_before_changing_anything():
+    from tinygrad_opt.optim import SGD
+    from tinygrad_opt.optim.lr_scheduler import ExponentialLR, StepLR
+    from tinygrad_opt.tensor import Tensor
+    opt = SGD([Tensor(np.ones(2), requires_grad=True)], lr=0.1)
+    scheduler = StepLR(opt, step_size=3)
+    before = scheduler.state_dict()
+    bad = {**before, "last_epoch": "5", "gamma": 0.5}
+    with pytest.raises(TypeError, match="last_epoch.*'5'"):
+        scheduler.load_state_dict(bad)
+    assert scheduler.state_dict() == before
+    other = ExponentialLR(SGD([Tensor(np.ones(2), requires_grad=True)], lr=0.1), gamma=0.9)
+    with pytest.raises(ValueError, match="step_size"):
+        scheduler.load_state_dict(other.state_dict())
+    assert scheduler.state_dict() == before
+
+
+def test_scheduler_stepped_before_the_optimizer_warns_like_pytorch():
+    import copy
+    import warnings
+    from tinygrad_opt.optim import SGD
+    from tinygrad_opt.optim.lr_scheduler import StepLR
+    param = Parameter(np.ones(2))
+    opt = SGD([param], lr=0.1)
+    scheduler = StepLR(opt, step_size=1)
+    with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
+        scheduler.step()
+    opt2 = SGD([Parameter(np.ones(2))], lr=0.1)
+    scheduler2 = StepLR(opt2, step_size=1)
+    param2 = opt2.param_groups[0]["params"][0]
+    param2.grad = np.ones(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt2.step()
+        scheduler2.step()
+    twin = copy.deepcopy(opt2)
+    twin.param_groups[0]["params"][0].grad = np.ones(2)
+    twin.step()
+    np.testing.assert_allclose(param2.data, [0.9, 0.9])

@@ -199,3 +199,61 @@ def test_nan_in_the_data_is_named_instead_of_blaming_the_learning_rate():
                      progress=False)
     assert "smaller learning rate" not in str(raised.value)
     assert all(np.isfinite(p.data).all() for p in model.parameters())
+
+
+def _batchnorm_run(X, batch_size=16):
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Dense(3, 4), nn.BatchNorm1d(4), nn.Dense(4, 2))
+    loader = DataLoader(X, np.zeros(len(X), int), batch_size=batch_size, shuffle=False)
+    with pytest.raises(train.TrainingDiverged) as raised:
+        train.fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader,
+                  2, progress=False)
+    return model.layers[1], raised.value
+
+
+def test_divergence_restores_batchnorm_statistics_of_the_same_step_as_the_weights():
+    X = np.random.default_rng(0).normal(size=(48, 3)).astype(np.float32)
+    X[16:32] = np.nan
+    norm, error = _batchnorm_run(X)
+    assert error.restored_step == 0
+    assert int(norm.num_batches_tracked) == 0
+    np.testing.assert_array_equal(norm.running_mean, np.zeros(4))
+    np.testing.assert_array_equal(norm.running_var, np.ones(4))
+
+
+def test_running_statistics_that_overflow_count_as_divergence():
+    X = np.random.default_rng(0).normal(size=(48, 3)).astype(np.float32)
+    X[16:32] *= 1e20
+    norm, error = _batchnorm_run(X)
+    assert "running_var" in str(error) and error.step == 2
+    assert np.isfinite(norm.running_var).all() and np.isfinite(norm.running_mean).all()
+
+
+def test_a_metric_name_alone_and_callbacks_none_are_accepted(problem):
+    model, loss_fn, opt, train_loader, _ = problem()
+    history = train.fit(model, loss_fn, opt, train_loader, 1, metrics="accuracy",
+                        callbacks=None, progress=False)
+    assert set(history.history) == {"loss", "lr", "accuracy"}
+
+
+def test_scheduler_of_another_optimizer_is_refused_before_training(problem):
+    model, loss_fn, opt, train_loader, _ = problem()
+    other = optim.SGD(model.parameters(), lr=0.1)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="another optimizer"):
+        train.fit(model, loss_fn, opt, train_loader, 1,
+                  scheduler=lr_scheduler.StepLR(other, 1), progress=False)
+    for name, value in before.items():
+        np.testing.assert_array_equal(model.state_dict()[name], value)
+
+
+def test_batch_of_ignored_labels_is_named_instead_of_blaming_the_learning_rate():
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Dense(3, 2))
+    labels = np.array([0, 1, 0, 1, -100, -100, -100, -100])
+    loader = DataLoader(np.ones((8, 3)), labels, batch_size=4, shuffle=False)
+    with pytest.raises(TrainingDiverged) as raised:
+        train.fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader,
+                  1, progress=False)
+    assert "every label in the batch equals ignore_index (-100)" in str(raised.value)
+    assert "smaller learning rate" not in str(raised.value)

@@ -134,12 +134,18 @@ class StandardScaler:
             self.
 
         Raises:
-            ValueError: ``X`` is not 2-D or has no rows.
+            ValueError: ``X`` is not 2-D, has no rows, or holds NaN or inf (the columns are
+                named).
         """
         X = self._as_2d(X)
         if len(X) == 0:
             raise ValueError(f"StandardScaler.fit needs at least one sample, got shape {X.shape}")
         X64 = X.astype(np.float64, copy=False)
+        bad = np.flatnonzero(~np.isfinite(X64).all(axis=0))
+        if bad.size:
+            raise ValueError(f"StandardScaler.fit: column(s) {bad.tolist()} hold NaN or "
+                             f"infinite values; clean or impute them first (a NaN would make "
+                             f"the whole column NaN)")
         constant = np.all(X64 == X64[0], axis=0)
         self.mean_ = np.where(constant, X64[0], X64.mean(axis=0))
         self.var_ = np.where(constant, 0.0, X64.var(axis=0))

@@ -78,6 +78,8 @@ class Neg(Function):
 class Pow(Function):
     """f(a, b) = a ** b;  df/da = b a^(b-1),  df/db = a^b ln(a).
 
+    df/da is 0 where b = 0 (a^0 = 1 is constant, also at a = 0, as PyTorch gives).
+
     df/db is taken as 0 where a^b = 0 (as PyTorch does), so 0 ** b does not give nan.
     """
 
@@ -90,7 +92,11 @@ class Pow(Function):
         a, b, out = self.saved_tensors
         grad_a = grad_b = None
         if self.needs_input_grad[0]:
-            grad_a = unbroadcast(grad * b * np.power(a, b - 1), a.shape)
+            # b a^(b-1) is 0 * inf = nan at a = 0, b = 0; the derivative of a^0 = 1 is 0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grad_a = np.where(b == 0, 0.0, grad * b * np.power(a, b - 1)).astype(
+                    out.dtype, copy=False)
+            grad_a = unbroadcast(grad_a, a.shape)
         if self.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
                 log_a = np.where(out == 0, 0.0, np.log(np.where(out == 0, 1.0, a)))

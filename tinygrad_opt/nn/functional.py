@@ -126,8 +126,11 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     if training or running_mean is None or running_var is None:
         if x.data.size // x.shape[1] <= 1:
-            raise ValueError("Expected more than 1 value per channel when training, "
-                             f"got input size {x.shape}")
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size "
+                f"{x.shape}: a batch of {x.shape[0]} sample(s); a last batch of one sample "
+                f"is left over when the data size leaves a remainder of 1 after batching: "
+                f"use DataLoader(..., drop_last=True) or another batch size")
         if training:
             _update_running_stats(x.data, axes, running_mean, running_var, momentum)
         x_hat = Normalize.apply(x, axes=axes, eps=eps)

@@ -1,4 +1,6 @@
 """Layers without normalisation state: Dense/Linear, containers, Dropout and activations."""
+import warnings
+
 import numpy as np
 
 from . import functional as F
@@ -47,7 +49,7 @@ class Dense(Module):
                  rng=None):
         super().__init__()
         for name, size in (("in_features", in_features), ("out_features", out_features)):
-            if int(size) != size or size < 0:
+            if isinstance(size, (bool, str)) or int(size) != size or size < 0:
                 raise ValueError(f"{type(self).__name__}: {name} must be an int >= 0, "
                                  f"got {size!r}")
         self.in_features = int(in_features)
@@ -123,6 +125,10 @@ class Dropout(Module):
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        if p == 1.0:
+            warnings.warn("Dropout(p=1.0) zeroes every input in training: the layers before "
+                          "it get no gradient and the model cannot learn", UserWarning,
+                          stacklevel=2)
         self.p = float(p)
         self.rng = rng
 

@@ -213,7 +213,7 @@ class Module:
     def load_state_dict(self, state_dict):
         """Copy ``state_dict``'s arrays into this module's parameters and buffers, in place.
 
-        Every key and shape is checked before anything is written, so a failed load leaves
+        Every key, shape and dtype is checked before anything is written, so a failed load leaves
         the module unchanged. Values are copied into the existing arrays (``np.copyto``),
         never rebound, so an optimizer that holds the parameters, or views into a flat
         buffer behind them, keeps seeing the loaded values.
@@ -221,6 +221,8 @@ class Module:
         Raises:
             ValueError: a key is missing or unexpected, or a shape differs; the message
                 names the key(s) and both shapes.
+            TypeError: a value's dtype cannot be cast to the target's without changing kind
+                (strings, or floats into the integer ``num_batches_tracked``).
         """
         targets = self._state_arrays()
         missing = [name for name in targets if name not in state_dict]
@@ -235,9 +237,12 @@ class Module:
             if value.shape != target.shape:
                 raise ValueError(f"load_state_dict: shape mismatch for {name!r}: the module has "
                                  f"{target.shape}, the state_dict has {value.shape}")
+            if not np.can_cast(value.dtype, target.dtype, casting="same_kind"):
+                raise TypeError(f"load_state_dict: {name!r} holds {value.dtype} values, which "
+                                f"cannot be loaded into the module's {target.dtype} array")
             values[name] = value
         for name, target in targets.items():
-            np.copyto(target, values[name], casting="unsafe")
+            np.copyto(target, values[name], casting="same_kind")
 
     def to(self, dtype):
         """Convert every parameter (and its grad) and every float buffer to ``dtype``.
@@ -248,11 +253,12 @@ class Module:
         Integer buffers (``num_batches_tracked``) keep their dtype. Returns self.
 
         Raises:
-            ValueError: ``dtype`` is not a floating dtype.
+            ValueError: ``dtype`` is not float32 or float64 (float16 has no kernels).
         """
         dtype = np.dtype(dtype)
-        if not np.issubdtype(dtype, np.floating):
-            raise ValueError(f"to(): dtype must be a floating dtype, got {dtype}")
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"to(): dtype must be a floating dtype the optimizer kernels "
+                             f"are compiled for, float32 or float64; got {dtype}")
         for param in self.parameters():
             param.data = param.data.astype(dtype)
             if param.grad is not None:

@@ -9,6 +9,23 @@ from . import functional as F
 from .module import Module, Parameter
 
 
+def _check_size(layer, name, value):
+    """Raise naming ``value`` unless it is a whole number >= 1 (``GroupNorm(2.5, 5)``)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{layer}: {name} must be an int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{layer}: {name} must be >= 1, got {value}")
+
+
+def _check_eps_momentum(layer, eps, momentum=0.1):
+    if not isinstance(eps, (int, float, np.floating)) or not eps >= 0:
+        raise ValueError(f"{layer}: eps must be a number >= 0, got {eps!r}")
+    if momentum is not None and (not isinstance(momentum, (int, float, np.floating))
+                                 or not 0 <= momentum <= 1):
+        raise ValueError(f"{layer}: momentum must be a number in [0, 1] or None, "
+                         f"got {momentum!r}")
+
+
 def _check_channels(layer, x, expected):
     channels = x.shape[1] if len(x.shape) >= 2 else None
     if channels != expected:
@@ -40,6 +57,8 @@ class BatchNorm1d(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True):
         super().__init__()
+        _check_size("BatchNorm1d", "num_features", num_features)
+        _check_eps_momentum("BatchNorm1d", eps, momentum)
         self.num_features = int(num_features)
         self.eps = eps
         self.momentum = momentum
@@ -86,6 +105,9 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True):
         super().__init__()
+        for size in np.atleast_1d(np.asarray(normalized_shape, dtype=object)):
+            _check_size("LayerNorm", "normalized_shape", size)
+        _check_eps_momentum("LayerNorm", eps)
         self.normalized_shape = F._as_shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
@@ -111,13 +133,17 @@ class GroupNorm(Module):
     Shapes: x ``(N, C, *)``, y the same; ``weight``/``bias`` ``(C,)``.
 
     Raises:
+        TypeError: ``num_groups`` or ``num_channels`` is not an int (``GroupNorm(2.5, 5)``).
         ValueError: ``num_channels`` not divisible by ``num_groups``; in ``forward``, an input
             whose axis 1 is not ``num_channels``.
     """
 
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True):
         super().__init__()
-        if num_groups <= 0 or num_channels % num_groups != 0:
+        _check_size("GroupNorm", "num_groups", num_groups)
+        _check_size("GroupNorm", "num_channels", num_channels)
+        _check_eps_momentum("GroupNorm", eps)
+        if num_channels % num_groups != 0:
             raise ValueError(f"num_channels {num_channels} must be divisible by "
                              f"num_groups {num_groups}")
         self.num_groups = int(num_groups)

@@ -23,6 +23,7 @@ import numpy as np
 from tinygrad_opt.autograd import no_grad
 from tinygrad_opt.optim.lr_scheduler import ReduceLROnPlateau
 from tinygrad_opt.tensor import Tensor
+from tinygrad_opt.train import _checks
 from tinygrad_opt.train import resume as resume_io
 from tinygrad_opt.train.callbacks import AnyOf, Callback
 from tinygrad_opt.train.history import History
@@ -56,8 +57,15 @@ class TrainingDiverged(RuntimeError):
             f"last whose loss and gradients were finite; {self.hint}")
 
 
-def _bad_data_hint(xb, yb):
-    """A hint naming NaN or inf values in the failing batch, or None if it is finite."""
+def _bad_data_hint(xb, yb, loss_fn=None):
+    """A hint naming NaN or inf values in the failing batch, or a batch whose labels are all
+    ``loss_fn.ignore_index`` (a mean over no label is 0/0); None if neither."""
+    ignore_index = getattr(loss_fn, "ignore_index", None)
+    if (ignore_index is not None and yb is not None and np.size(yb)
+            and np.all(np.asarray(yb) == ignore_index)):
+        return (f"every label in the batch equals ignore_index ({ignore_index}), so the mean "
+                f"loss is 0/0: remove such batches or use reduction='sum' (the learning rate "
+                f"is not the cause).")
     for name, batch in (("inputs", xb), ("targets", yb)):
         if batch is not None and batch.dtype.kind == "f" and not np.isfinite(batch).all():
             count = int(np.size(batch) - np.isfinite(batch).sum())
@@ -172,8 +180,14 @@ class _Trainer:
 
     def __init__(self, model, loss_fn, optimizer, train_loader, epochs, val_loader,
                  scheduler, callbacks, metrics, progress):
-        if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 0:
-            raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
+        _checks.check_epochs(epochs)
+        _checks.check_loss_fn(loss_fn)
+        _checks.check_loader("train_loader", train_loader)
+        _checks.check_loader("val_loader", val_loader)
+        _checks.check_loader_widths(train_loader, val_loader)
+        _checks.check_optimizer_covers_model(model, loss_fn, optimizer, scheduler)
+        if callbacks is None:
+            callbacks = ()
         callbacks = [callbacks] if isinstance(callbacks, Callback) else list(callbacks)
         self.callback = AnyOf(*callbacks)
         self.step_callbacks = [cb for cb in self.callback.callbacks
@@ -194,9 +208,13 @@ class _Trainer:
 
     def _init_guard(self):
         """Preallocate the backup of parameters and buffers, and the ones for the dots."""
-        self.buffers = [array for _, array in self.model.named_buffers()]
+        named_buffers = list(self.model.named_buffers())
+        self.buffers = [array for _, array in named_buffers]
+        self.float_buffers = [(name, array) for name, array in named_buffers
+                              if array.dtype.kind == "f"]
         self.param_backup = [np.empty_like(param.data) for _, param in self.named_params]
         self.buffer_backup = [np.empty_like(array) for array in self.buffers]
+        self.buffer_before_step = [np.empty_like(array) for array in self.buffers]
         self.backup_step = 0
         ones = np.ones(max([param.data.size for _, param in self.named_params] or [0]),
                        dtype=self.dtype)
@@ -205,12 +223,20 @@ class _Trainer:
 
     # ----- the guard ------------------------------------------------------------------
 
-    def _snapshot(self):
+    def _snapshot(self, buffers=None):
+        """Back up the parameters and ``buffers`` (the live buffers when None) as they were
+        after ``state.step`` steps."""
         for backup, (_, param) in zip(self.param_backup, self.named_params):
             np.copyto(backup, param.data)
-        for backup, array in zip(self.buffer_backup, self.buffers):
+        for backup, array in zip(self.buffer_backup, buffers or self.buffers):
             np.copyto(backup, array)
         self.backup_step = self.state.step
+
+    def _keep_buffers_before_forward(self):
+        """The forward pass updates buffers (BatchNorm's running statistics); keep them as they
+        were before it, so a backup holds buffers and weights of the same step."""
+        for kept, array in zip(self.buffer_before_step, self.buffers):
+            np.copyto(kept, array)
 
     def _nonfinite_gradient(self):
         """Name of the first parameter whose gradient has a NaN or inf, else None."""
@@ -223,6 +249,13 @@ class _Trainer:
                 return name
         return None
 
+    def _nonfinite_buffer(self):
+        """Name of the first float buffer (running statistics) holding a NaN or inf."""
+        for name, array in self.float_buffers:
+            if not np.isfinite(array).all():
+                return name
+        return None
+
     def _diverged(self, quantity, xb, yb):
         for backup, (_, param) in zip(self.param_backup, self.named_params):
             np.copyto(param.data, backup)
@@ -231,23 +264,27 @@ class _Trainer:
         self.optimizer.zero_grad()
         lr = self.optimizer.param_groups[0]["lr"]
         raise TrainingDiverged(self.state.epoch, self.state.step + 1, lr, quantity,
-                               self.backup_step, _bad_data_hint(xb, yb))
+                               self.backup_step, _bad_data_hint(xb, yb, self.loss_fn))
 
     # ----- one step, one epoch --------------------------------------------------------
 
     def _train_step(self, xb, yb):
         """One guarded optimizer step; returns (loss as a float, output array)."""
         self.optimizer.zero_grad()
+        self._keep_buffers_before_forward()
         outputs = self.model(_as_input(xb, self.dtype))
         loss = self.loss_fn(outputs, _as_target(yb, self.dtype))
         loss_value = loss.item()
         if not math.isfinite(loss_value):
             self._diverged(f"the loss ({loss_value})", xb, yb)
+        bad = self._nonfinite_buffer()
+        if bad is not None:
+            self._diverged(f"the buffer {bad}", xb, yb)
         loss.backward()
         bad = self._nonfinite_gradient()
         if bad is not None:
             self._diverged(f"the gradient of {bad}", xb, yb)
-        self._snapshot()
+        self._snapshot(self.buffer_before_step)
         self.optimizer.step()
         if self.scheduler_mode == "batch":
             self.scheduler.step()
@@ -308,6 +345,7 @@ class _Trainer:
         return True
 
     def run(self, checkpoint, resume):
+        _checks.check_checkpoint_path(checkpoint)
         state = self.state
         self.callback.on_train_begin(state)
         start_epoch = resume_io.restore(self, resume) if resume is not None else 0

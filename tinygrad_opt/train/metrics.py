@@ -35,11 +35,14 @@ def resolve_metrics(metrics):
 
     Args:
         metrics: names from ``METRICS`` (``"accuracy"``) or callables
-            ``fn(outputs, targets) -> float`` (named by ``fn.__name__``).
+            ``fn(outputs, targets) -> float`` (named by ``fn.__name__``); one name or
+            callable alone counts as a list of one.
 
     Raises:
         ValueError: an unknown metric name, or two metrics with one name.
     """
+    if isinstance(metrics, str) or callable(metrics):
+        metrics = [metrics]
     resolved = []
     for metric in metrics or ():
         if callable(metric):

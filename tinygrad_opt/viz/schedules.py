@@ -51,6 +51,7 @@ def schedule_values(spec, steps, base_lr=0.1):
         values = []
         for _ in range(steps):
             values.append(scheduler.get_last_lr()[0])
+            optimizer.step()  # no gradient, so no update: the order a training loop keeps
             scheduler.step()
         return np.array(values, dtype=float)
     return np.array([spec(step) for step in range(steps)], dtype=float)

@@ -1,7 +1,9 @@
 """The scheduler base class: PyTorch's ``LRScheduler`` contract over ``optimizer.param_groups``."""
 
 import copy
+import numbers
 import types
+import warnings
 from abc import ABC, abstractmethod
 
 
@@ -53,6 +55,26 @@ def callable_state(function):
     return dict(function.__dict__)
 
 
+def _watch_optimizer_steps(optimizer):
+    """Make ``optimizer.step`` note that it ran (``optimizer._stepped``), as PyTorch's
+    schedulers do, so that a scheduler stepped first can warn. A bound method on the
+    instance, so that ``copy.deepcopy(optimizer)`` rebinds it to the copy."""
+    step = getattr(optimizer, "step", None)
+    if not isinstance(step, types.MethodType) or step.__self__ is not optimizer:
+        return
+    if getattr(step.__func__, "_notes_steps", False):
+        return
+    original = step.__func__
+
+    def step_and_note(self, *args, **kwargs):
+        self._stepped = True
+        return original(self, *args, **kwargs)
+
+    step_and_note._notes_steps = True
+    optimizer._stepped = False
+    optimizer.step = types.MethodType(step_and_note, optimizer)
+
+
 class LRScheduler(ABC):
     """Base class: sets ``group["lr"]`` of every param group once per :meth:`step`.
 
@@ -87,6 +109,7 @@ class LRScheduler(ABC):
 
     def __init__(self, optimizer, last_epoch=-1):
         check_optimizer(optimizer)
+        _watch_optimizer_steps(optimizer)
         self.optimizer = optimizer
         if last_epoch != -1:
             for index, group in enumerate(optimizer.param_groups):
@@ -126,8 +149,13 @@ class LRScheduler(ABC):
     def step(self):
         """Advance one step (an epoch or a batch, as the subclass documents) and set the rates.
 
-        Call it after ``optimizer.step()``.
+        Call it after ``optimizer.step()``; the first call before any ``optimizer.step()``
+        warns (UserWarning), as PyTorch does: the schedule's first rate would be skipped.
         """
+        if self._step_count == 1 and getattr(self.optimizer, "_stepped", True) is False:
+            warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`: "
+                          "call `optimizer.step()` first, otherwise the first value of the "
+                          "learning-rate schedule is skipped", UserWarning, stacklevel=2)
         self._step_count += 1
         self._update_lr()
 
@@ -168,7 +196,45 @@ class LRScheduler(ABC):
     def load_state_dict(self, state_dict):
         """Restore attributes saved by :meth:`state_dict` (the dict itself is not kept).
 
+        Everything is checked first: a refused state leaves the scheduler unchanged.
+
         Args:
             state_dict: A dict returned by :meth:`state_dict`.
+
+        Raises:
+            TypeError: ``state_dict`` is not a dict, or an entry's type differs from the
+                scheduler's own (a string where a number belongs).
+            ValueError: keys are missing or unexpected (the state of another scheduler).
         """
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{type(self).__name__}.load_state_dict expects a dict, got "
+                            f"{type(state_dict).__name__}")
+        current = {key: value for key, value in self.__dict__.items()
+                   if key not in self._state_excluded}
+        missing = sorted(set(current) - set(state_dict))
+        unexpected = sorted(set(state_dict) - set(current))
+        if missing or unexpected:
+            raise ValueError(f"{type(self).__name__}.load_state_dict: missing keys {missing}, "
+                             f"unexpected keys {unexpected} (the state of another scheduler?)")
+        for key, value in current.items():
+            if not _same_kind(value, state_dict[key]):
+                raise TypeError(f"{type(self).__name__}.load_state_dict: {key!r} is "
+                                f"{state_dict[key]!r}, expected a {type(value).__name__}")
         self.__dict__.update(copy.deepcopy(state_dict))
+
+
+def _same_kind(current, saved):
+    """Whether ``saved`` may replace ``current``: numbers for numbers, sequences for
+    sequences (checked element by element), None on either side, else the same type."""
+    if current is None or saved is None:
+        return True
+    number = (int, float, numbers.Real)
+    if isinstance(current, number) and not isinstance(current, str):
+        return isinstance(saved, number) and not isinstance(saved, (str, bool)) or (
+            isinstance(current, bool) and isinstance(saved, bool))
+    if isinstance(current, (list, tuple)):
+        return isinstance(saved, (list, tuple)) and all(
+            _same_kind(item, other) for item, other in zip(current, saved))
+    if isinstance(current, dict):
+        return isinstance(saved, dict)
+    return isinstance(saved, type(current)) or isinstance(current, type(saved))

@@ -1,0 +1,79 @@
+"""Checks of ``fit``'s arguments, run before the first step so that a mistake costs no epoch.
+
+Each check raises at once with a message naming the bad argument and what to pass instead.
+"""
+import math
+import os
+
+import numpy as np
+
+
+def check_epochs(epochs):
+    """Raise unless ``epochs`` is a whole number >= 0 (an int, or a float such as 3.0)."""
+    if isinstance(epochs, (bool, np.bool_)) or not isinstance(
+            epochs, (int, float, np.integer, np.floating)):
+        raise TypeError(f"epochs must be an int >= 0, got {epochs!r}")
+    if not math.isfinite(epochs) or int(epochs) != epochs or epochs < 0:
+        raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
+
+
+def check_loss_fn(loss_fn):
+    if isinstance(loss_fn, type):
+        raise TypeError(f"loss_fn is the class {loss_fn.__name__}, not a loss: pass an "
+                        f"instance, e.g. loss_fn={loss_fn.__name__}()")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be callable as loss_fn(outputs, targets), got a "
+                        f"{type(loss_fn).__name__}")
+
+
+def check_loader(name, loader):
+    """A loader is iterated once per epoch, so it must be re-iterable (not a generator)."""
+    if loader is None and name == "val_loader":
+        return
+    try:
+        iterator = iter(loader)
+    except TypeError:
+        raise TypeError(f"{name} must be an iterable of (inputs, targets) batches, such as "
+                        f"a DataLoader, got a {type(loader).__name__}") from None
+    if iterator is loader:
+        raise TypeError(f"{name} is an iterator ({type(loader).__name__}), which is used up "
+                        f"after one epoch: pass something that can be iterated again, such "
+                        f"as a DataLoader or a list of batches")
+
+
+def check_loader_widths(train_loader, val_loader):
+    """Compare the sample shapes of two loaders that expose their data (``DataLoader.X``)."""
+    train_x, val_x = getattr(train_loader, "X", None), getattr(val_loader, "X", None)
+    if isinstance(train_x, np.ndarray) and isinstance(val_x, np.ndarray):
+        if train_x.shape[1:] != val_x.shape[1:]:
+            raise ValueError(f"val_loader's samples have shape {val_x.shape[1:]} but "
+                             f"train_loader's have {train_x.shape[1:]}")
+
+
+def check_optimizer_covers_model(model, loss_fn, optimizer, scheduler):
+    """The optimizer must train some of the model's parameters; the scheduler must drive
+    this optimizer."""
+    trained = {id(param) for group in optimizer.param_groups for param in group["params"]}
+    owned = {id(param) for param in model.parameters()}
+    if hasattr(loss_fn, "parameters"):
+        owned |= {id(param) for param in loss_fn.parameters()}
+    if owned and not trained & owned:
+        raise ValueError("the optimizer holds none of the model's parameters (was it built "
+                         "on another model?): create it with optimizer(model.parameters())")
+    if scheduler is not None and getattr(scheduler, "optimizer", optimizer) is not optimizer:
+        raise ValueError(f"the scheduler {type(scheduler).__name__} was built on another "
+                         f"optimizer, so it would never change this one's learning rate")
+
+
+def check_checkpoint_path(path):
+    """The checkpoint is first written after an epoch: check its place now."""
+    if path is None:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ValueError(f"checkpoint {path!r} is a directory; give a file path such as "
+                         f"{os.path.join(path, 'checkpoint.npz')!r}")
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"checkpoint {path!r}: the folder {folder!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise PermissionError(f"checkpoint {path!r}: the folder {folder!r} is not writable")
