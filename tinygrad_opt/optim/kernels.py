@@ -187,7 +187,9 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, lr, beta
         exp_avg_sq[i] = second
         if amsgrad:
             # v_max = max(v_max, v)
-            second = max(max_exp_avg_sq[i], second)
+            # np.maximum, not max(): it propagates nan as torch.maximum does, and the builtin's
+            # branch becomes a masked store (vmaskmovps), microcoded and slow on AMD CPUs
+            second = np.maximum(max_exp_avg_sq[i], second)
             max_exp_avg_sq[i] = second
         # p = p - lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)
         param[i] = value - step_size * mean / (np.sqrt(second) / bias_correction2_sqrt + epsilon)
