@@ -3,8 +3,8 @@ import statistics
 import time
 
 
-def interleaved_medians(contenders, repeats, warmup=2):
-    """Median seconds per call of each contender, timed round-robin.
+def interleaved_samples(contenders, repeats, warmup=2):
+    """Seconds of every call of each contender, timed round-robin.
 
     Interleaving (a, b, c, a, b, c, ...) spreads drifts in clock speed and cache state
     evenly over the contenders instead of penalising whichever runs last.
@@ -15,7 +15,8 @@ def interleaved_medians(contenders, repeats, warmup=2):
         warmup: untimed calls per contender first (JIT compilation, first-touch pages).
 
     Returns:
-        dict name -> median seconds.
+        dict name -> list of ``repeats`` seconds; entry k of every list comes from round k,
+        so ratios of entries with the same index are paired (see ``paired_ratio``).
     """
     for function in contenders.values():
         for _ in range(warmup):
@@ -26,7 +27,16 @@ def interleaved_medians(contenders, repeats, warmup=2):
             start = time.perf_counter()
             function()
             samples[name].append(time.perf_counter() - start)
-    return {name: statistics.median(times) for name, times in samples.items()}
+    return samples
+
+
+def paired_ratio(samples, name, other):
+    """Median over rounds of ``name``'s time / ``other``'s time in the same round.
+
+    A ratio of two calls made moments apart cancels most of a shared VM's slow drifts,
+    which a ratio of two medians does not.
+    """
+    return statistics.median(ours / theirs for ours, theirs in zip(samples[name], samples[other]))
 
 
 def format_table(headers, rows):

@@ -1,24 +1,27 @@
-"""Time one optimizer step: our Numba kernels vs the NumPy reference vs torch.optim.
+"""Time one optimizer step: our Numba kernels vs a bandwidth floor, NumPy and torch.optim.
 
 Usage: python benchmarks/bench_optim.py [--threads 1] [--quick]
 
 For 1e5, 1e6 and 1e7 float32 parameters in one tensor, and for the six tensors of a
-64-64-64-10 MLP (~9k parameters), each optimizer is timed round-robin against: the NumPy
-reference (``optim/reference.py``, called per tensor), our optimizer with its flat buffer
-disabled (one kernel call per tensor), and torch.optim with ``foreach=True`` and
-``fused=True`` where PyTorch offers it (skipped cleanly when torch is not installed).
-Our kernels are serial, so torch runs with the same number of threads (default 1).
-Ratios are ``our time / contender time``: below 1 means we are faster.
+64-64-64-10 MLP (~9k parameters), each optimizer is timed round-robin against: the
+bandwidth floor (a serial Numba kernel that reads and writes the same arrays as the
+optimizer, parameter, gradient and state, with one addition per array instead of the
+update's maths; one call per tensor), the NumPy reference (``optim/reference.py``, called
+per tensor), and torch.optim with ``foreach=True`` and ``fused=True`` where PyTorch offers it
+(skipped cleanly when torch is not installed). Our kernels are serial, so torch runs with
+the same number of threads (default 1). Each ratio is the median over rounds of ``our time /
+contender time`` within one round: below 1 means we are faster.
 """
 import argparse
 import os
 import sys
 
+import numba
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _machine import write_report  # noqa: E402
-from _timing import format_table, interleaved_medians  # noqa: E402
+from _machine import describe_machine, write_report  # noqa: E402
+from _timing import format_table, interleaved_samples, paired_ratio  # noqa: E402
 
 from tinygrad_opt import optim  # noqa: E402
 from tinygrad_opt.optim import reference  # noqa: E402
@@ -37,6 +40,7 @@ OPTIMIZERS = {
     "Adadelta": ("Adadelta", dict(), "adadelta_update", 2, 7),
     "RMSprop": ("RMSprop", dict(lr=1e-2), "rmsprop_update", 1, 5),
     "Adam": ("Adam", dict(lr=1e-3), "adam_update", 2, 7),
+    "Adam(amsgrad)": ("Adam", dict(lr=1e-3, amsgrad=True), "adam_update", 3, 9),
     "AdamW": ("AdamW", dict(lr=1e-3), "adam_update", 2, 7),
     "Adamax": ("Adamax", dict(lr=2e-3), "adamax_update", 2, 7),
     "NAdam": ("NAdam", dict(lr=2e-3), "nadam_update", 2, 7),
@@ -44,31 +48,76 @@ OPTIMIZERS = {
 FUSED = {"SGD", "Adagrad", "Adam", "AdamW"}
 
 
+@numba.njit(cache=True)
+def stream_one_state(param, grad, state):
+    """The floor of a rule with one state array: 3 arrays read, 2 written, no real maths."""
+    for i in range(param.size):
+        step = grad[i]
+        state[i] = state[i] + step
+        param[i] = param[i] - step
+
+
+@numba.njit(cache=True)
+def stream_two_states(param, grad, first, second):
+    """The floor of a rule with two state arrays: 4 arrays read, 3 written."""
+    for i in range(param.size):
+        step = grad[i]
+        first[i] = first[i] + step
+        second[i] = second[i] + step
+        param[i] = param[i] - step
+
+
+@numba.njit(cache=True)
+def stream_three_states(param, grad, first, second, third):
+    """The floor of a rule with three state arrays (AMSGrad): 5 arrays read, 4 written."""
+    for i in range(param.size):
+        step = grad[i]
+        first[i] = first[i] + step
+        second[i] = second[i] + step
+        third[i] = third[i] + step
+        param[i] = param[i] - step
+
+
+FLOORS = {1: stream_one_state, 2: stream_two_states, 3: stream_three_states}
+
+
+def make_floor(state_count, arrays, grads):
+    """One floor-kernel call per tensor over its own parameter, gradient and state copies."""
+    tensors = [[array.copy().reshape(-1), grad.copy().reshape(-1)]
+               + [np.zeros(array.size, array.dtype) for _ in range(state_count)]
+               for array, grad in zip(arrays, grads)]
+    kernel = FLOORS[state_count]
+
+    def step():
+        for tensor_arrays in tensors:
+            kernel(*tensor_arrays)
+    return step
+
+
 def make_ours(class_name, options, arrays, grads):
+    """Our optimizer, its gradients set once by a real backward of sum(param * grad)."""
     params = [Tensor(array.copy(), requires_grad=True) for array in arrays]
     optimizer = getattr(optim, class_name)(params, **options)
-    for param, grad in zip(params, grads):
-        param.grad = grad.copy()
+    loss = sum((param * Tensor(grad)).sum() for param, grad in zip(params, grads))
+    loss.backward()
     return optimizer.step
 
 
 def make_reference(rule_name, class_name, options, arrays, grads):
-    """Reference rule per tensor, with the arguments our optimizer would pass."""
-    params = [array.copy().reshape(-1) for array in arrays]
-    flat_grads = [grad.reshape(-1) for grad in grads]
-    probe = getattr(optim, class_name)([Tensor(np.zeros(1, np.float32), requires_grad=True)],
-                                       **options)
-    group = probe.param_groups[0]
-    scalars, fills = probe._initial_state(group)
-    states = [{name: np.full_like(param, fill) for name, fill in fills.items()}
-              for param in params]
+    """The NumPy reference rule per tensor, given the arguments our optimizer would pass."""
+    params = [Tensor(array.copy(), requires_grad=True) for array in arrays]
+    optimizer = getattr(optim, class_name)(params, **options)
+    group = optimizer.param_groups[0]
+    states = [{} for _ in params]
     rule = getattr(reference, rule_name)
 
     def step():
-        for param, grad, state in zip(params, flat_grads, states):
-            arrays = optim.optimizer._StateArrays(state, param.dtype)
-            rule(*probe._arguments(group, param, grad, arrays, probe._advance(scalars),
-                                   frozenset()))
+        hyper_parameters = optimizer._kernel_options(group)
+        for param, grad, state in zip(params, grads, states):
+            result = rule(*optimizer._arguments(param, param.data.reshape(-1),
+                                                grad.reshape(-1), state, hyper_parameters))
+            if "mu_product" in result:
+                optimizer._finish(state, result["mu_product"])
     return step
 
 
@@ -81,22 +130,23 @@ def make_torch(class_name, options, arrays, grads, mode):
 
 
 def bench_case(label, shapes, name, repeats, use_torch):
-    class_name, options, rule_name, _, traffic = OPTIMIZERS[name]
+    class_name, options, rule_name, state_count, traffic = OPTIMIZERS[name]
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
     grads = [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
     contenders = {"ours": make_ours(class_name, options, arrays, grads),
+                  "floor": make_floor(state_count, arrays, grads),
                   "numpy": make_reference(rule_name, class_name, options, arrays, grads)}
     if use_torch:
         contenders["foreach"] = make_torch(class_name, options, arrays, grads, "foreach")
         if class_name in FUSED:
             contenders["fused"] = make_torch(class_name, options, arrays, grads, "fused")
-    times = interleaved_medians(contenders, repeats)
-    ours = times["ours"]
+    samples = interleaved_samples(contenders, repeats)
+    ours = float(np.median(samples["ours"]))
     size = sum(int(np.prod(shape)) for shape in shapes)
     row = [label, name, f"{ours * 1e6:.1f}", f"{traffic * 4 * size / ours / 1e9:.1f}"]
-    for other in ("numpy", "foreach", "fused"):
-        row.append(f"{ours / times[other]:.2f}" if other in times else "-")
+    for other in ("floor", "numpy", "foreach", "fused"):
+        row.append(f"{paired_ratio(samples, 'ours', other):.2f}" if other in samples else "-")
     return row
 
 
@@ -120,12 +170,14 @@ def main():
         cases.append(("1e7", [(10 ** 7,)], 7))
     rows = [bench_case(label, shapes, name, repeats // (3 if args.quick else 1) or 1, use_torch)
             for label, shapes, repeats in cases for name in OPTIMIZERS]
-    table = format_table(["params", "optimizer", "ours us", "ours GB/s",
+    table = format_table(["params", "optimizer", "ours us", "ours GB/s", "ours/floor",
                           "ours/numpy", "ours/foreach", "ours/fused"], rows)
+    table += ("\nRatios: medians of paired per-round ratios. Targets: Adam at 1e6 "
+              "ours/floor <= 1.2 and ours/fused <= 0.8; MLP Adam ours/fused <= 0.3.")
+    print(describe_machine(torch if use_torch else None))
     print(table)
-    write_report(args.out, "Optimizer step: fused Numba kernels vs NumPy reference vs torch.optim",
-                 table + "\nTargets: Adam at 1e6 ours/fused <= 0.7 and ours/numpy <= 0.2; "
-                 "MLP Adam ours/fused <= 0.3.", torch)
+    write_report(args.out, "Optimizer step: Numba kernels vs bandwidth floor, NumPy reference "
+                 "and torch.optim", table, torch)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,54 @@ booleans, which LLVM hoists out of the loop, so each variant still vectorises.
 Compiled with ``error_model="numpy"`` (division by zero gives inf/nan instead of a Python
 exception check that blocks vectorisation), serial, and without ``fastmath`` so that rounding
 follows IEEE order exactly; ``optim/reference.py`` holds the same rules in plain NumPy.
+
+Compiled kernels are cached on disk (``cache=True``) and the cache never stops an import or
+a run: a damaged cache file is discarded and the kernel compiled again, and where no cache
+folder is writable (read-only package folder and HOME, no ``NUMBA_CACHE_DIR``) the kernels
+are compiled in every process, with a warning.
 """
+import warnings
+
 import numba
 import numpy as np
+from numba.core.caching import FunctionCache
 
-_jit = numba.njit(cache=True, error_model="numpy")
+
+class _SelfHealingCache(FunctionCache):
+    """Numba's on-disk cache, except that a truncated or garbage cache file is a cache miss.
+
+    Numba raises whatever unpickling the file raises, in every later process; here the
+    kernel's cache entries are flushed instead, so the compile that follows saves a fresh one.
+    """
+
+    def load_overload(self, sig, target_context):
+        try:
+            return super().load_overload(sig, target_context)
+        except Exception:  # any cache file that cannot be read means "compile again"
+            try:
+                self.flush()
+            except OSError:
+                pass  # a read-only damaged file stays: each process compiles, none fails
+            return None
+
+    def save_overload(self, sig, data):
+        try:
+            super().save_overload(sig, data)
+        except Exception:  # the index could not be read or written: the next run compiles
+            pass
+
+
+def _jit(function):
+    """``numba.njit(cache=True, error_model="numpy")`` with a cache that cannot break a run."""
+    try:
+        kernel = numba.njit(cache=True, error_model="numpy")(function)
+    except RuntimeError:  # "cannot cache function ...: no locator available for file ..."
+        warnings.warn("no writable Numba cache folder (package folder, HOME): tinygrad_opt "
+                      "compiles its kernels in every process; set NUMBA_CACHE_DIR to a "
+                      "writable folder to keep them", RuntimeWarning)
+        return numba.njit(error_model="numpy")(function)
+    kernel._cache = _SelfHealingCache(function)  # as enable_caching() does, with our class
+    return kernel
 
 
 @_jit
@@ -187,7 +230,9 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, lr, beta
         exp_avg_sq[i] = second
         if amsgrad:
             # v_max = max(v_max, v)
-            second = max(max_exp_avg_sq[i], second)
+            # np.maximum, not max(): it propagates nan as torch.maximum does, and the builtin's
+            # branch becomes a masked store (vmaskmovps), microcoded and slow on AMD CPUs
+            second = np.maximum(max_exp_avg_sq[i], second)
             max_exp_avg_sq[i] = second
         # p = p - lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)
         param[i] = value - step_size * mean / (np.sqrt(second) / bias_correction2_sqrt + epsilon)
