@@ -35,7 +35,7 @@ class Tensor(ArrayLike):
         requires_grad: whether gradients flow to this tensor.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    __slots__ = ("data", "grad", "_requires_grad", "_ctx", "__weakref__")
     __array_priority__ = 1000  # ndarray <op> Tensor defers to the Tensor's reflected op
 
     def __init__(self, data, requires_grad=False, dtype=None):
@@ -47,7 +47,7 @@ class Tensor(ArrayLike):
             _check_float(array)
         self.data = array
         self.grad = None
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         self._ctx = None
 
     @classmethod
@@ -56,7 +56,7 @@ class Tensor(ArrayLike):
         tensor = object.__new__(Tensor)
         tensor.data = array
         tensor.grad = None
-        tensor.requires_grad = False
+        tensor._requires_grad = False
         tensor._ctx = None
         return tensor
 
@@ -77,17 +77,26 @@ class Tensor(ArrayLike):
             inputs = _promote(inputs)
         fn = function_class()
         if autograd._grad_enabled:
-            needs_input_grad = tuple([t.requires_grad for t in inputs])
+            needs_input_grad = tuple([t._requires_grad for t in inputs])
             if True in needs_input_grad:
                 fn.needs_input_grad = needs_input_grad
                 out = Tensor._wrap(_ndarray(fn.forward(*[t.data for t in inputs], **options)))
                 fn.parents = inputs
-                out.requires_grad = True
+                out._requires_grad = True
                 out._ctx = fn
                 return out
         return Tensor._wrap(_ndarray(fn.forward(*[t.data for t in inputs], **options)))
 
     # ----- properties ------------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        """Whether gradients flow to this tensor; setting it is ``requires_grad_(flag)``."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
     @property
     def T(self):
         return self.transpose()
@@ -185,7 +194,7 @@ class Tensor(ArrayLike):
         elif self._ctx is not None:
             raise RuntimeError("requires_grad_(False) on a tensor computed by an op; only "
                                "leaves can be frozen: use .detach() to cut it from the graph")
-        self.requires_grad = bool(flag)
+        self._requires_grad = bool(flag)
         return self
 
     # ----- arithmetic ------------------------------------------------------------------

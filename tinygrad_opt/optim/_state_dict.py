@@ -2,15 +2,19 @@
 
 Parameters are numbered across param groups in order; ``state`` maps those indices to each
 parameter's state (arrays copied), ``param_groups`` holds each group's hyper-parameters
-with its list of indices. Loading validates everything before anything changes.
+with its list of indices. One key PyTorch lacks, ``"optimizer"``, names the class that
+wrote it, so that loading into another optimizer type (whose options may even coincide, as
+Adam's and AdamW's do) is refused instead of running another update rule on this state.
+Loading validates everything before anything changes.
 """
 import numpy as np
 
 _SCALAR_STATE = ("step", "mu_product")
 
 
-def pack(param_groups, state):
-    """``{"state": {index: {name: value}}, "param_groups": [{..., "params": [index]}]}``."""
+def pack(kind, param_groups, state):
+    """``{"optimizer": kind, "state": {index: {name: value}}, "param_groups": [{...,
+    "params": [index]}]}``."""
     indices = {}
     groups = []
     for group in param_groups:
@@ -24,7 +28,7 @@ def pack(param_groups, state):
                 packed_state[indices[id(param)]] = {
                     name: value.copy() if isinstance(value, np.ndarray) else value
                     for name, value in state[param].items()}
-    return {"state": packed_state, "param_groups": groups}
+    return {"optimizer": kind, "state": packed_state, "param_groups": groups}
 
 
 def unpack(optimizer, state_dict):

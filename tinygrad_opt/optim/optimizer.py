@@ -30,10 +30,12 @@ def check_non_negative(options, *names):
 
 
 def check_betas(options):
-    """Raise ValueError unless ``betas`` is a pair whose values lie in [0, 1)."""
+    """Raise unless ``betas`` is a pair (TypeError otherwise, e.g. ``betas=0.9``) whose
+    values lie in [0, 1) (ValueError otherwise)."""
     betas = options["betas"]
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise ValueError(f"Invalid betas: {betas!r} (expected a pair (beta1, beta2))")
+        raise TypeError(f"Invalid betas: {betas!r}; betas must be a pair (beta1, beta2), "
+                        f"e.g. betas=(0.9, 0.999)")
     for position, beta in enumerate(betas):
         if not 0.0 <= beta < 1.0:
             raise ValueError(f"Invalid beta parameter at index {position}: {beta} "
@@ -194,10 +196,11 @@ class Optimizer:
         """The optimizer's state as PyTorch lays it out, with copied arrays.
 
         Returns:
-            ``{"state": {index: {name: value}}, "param_groups": [{..., "params": [index]}]}``
-            where ``index`` numbers the parameters across groups in order.
+            ``{"optimizer": class name, "state": {index: {name: value}}, "param_groups":
+            [{..., "params": [index]}]}`` where ``index`` numbers the parameters across
+            groups in order (PyTorch's layout plus the class name).
         """
-        return _state_dict.pack(self.param_groups, self.state)
+        return _state_dict.pack(type(self).__name__, self.param_groups, self.state)
 
     def load_state_dict(self, state_dict):
         """Restore hyper-parameters and state saved by ``state_dict``, so that the run
@@ -207,8 +210,8 @@ class Optimizer:
         optimizer as it was.
 
         Raises:
-            ValueError: the state dict comes from another optimizer type (missing options,
-                unknown state names), or the number of groups, a group's size, a state
+            ValueError: the state dict comes from another optimizer type (named by its
+                ``"optimizer"`` entry, or told by missing options or unknown state names), or the number of groups, a group's size, a state
                 array's shape or dtype, or a value does not fit this optimizer.
         """
         state, options = _state_dict.unpack(self, state_dict)

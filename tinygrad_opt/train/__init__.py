@@ -8,6 +8,7 @@ autograd, nn-free helpers and ``_random`` only (never viz, cli or matplotlib).
 from tinygrad_opt.train.callbacks import (AnyOf, Callback, ConvergenceThreshold, EarlyStopping,
                                           LearningRateScheduler, LossThreshold, MaxDuration,
                                           MaxIterations, MetricThreshold)
+from tinygrad_opt.train._lock import CheckpointLocked
 from tinygrad_opt.train.history import History
 from tinygrad_opt.train.loop import TrainingDiverged, TrainingState, evaluate, fit
 from tinygrad_opt.train.lr_find import lr_find, suggest_lr
@@ -15,7 +16,7 @@ from tinygrad_opt.train.metrics import accuracy
 from tinygrad_opt.train.progress import ProgressBar
 
 __all__ = [
-    "fit", "evaluate", "History", "TrainingDiverged", "TrainingState",
+    "fit", "evaluate", "History", "TrainingDiverged", "TrainingState", "CheckpointLocked",
     "Callback", "AnyOf", "EarlyStopping", "LossThreshold", "ConvergenceThreshold",
     "MetricThreshold", "MaxIterations", "MaxDuration", "LearningRateScheduler",
     "lr_find", "suggest_lr", "accuracy", "ProgressBar",

@@ -6,8 +6,8 @@ guard keeps the model usable when training blows up:
 1. the loss (a Python float, needed anyway for the epoch mean) must be finite;
 2. every gradient must be finite: ``g . 1`` (one BLAS dot per parameter) is finite exactly
    when all entries are, unless a finite sum overflows, which ``np.isfinite`` then settles;
-3. only then the parameters (and buffers) are copied into a preallocated backup and the
-   step is applied.
+3. only then the parameters, buffers and the optimizer's per-parameter state are copied
+   into preallocated backups and the step is applied.
 
 On a non-finite loss or gradient at step ``s`` the backup, i.e. the weights after step
 ``s - 2``, the last whose loss and gradients were both finite, is copied back and
@@ -15,6 +15,7 @@ On a non-finite loss or gradient at step ``s`` the backup, i.e. the weights afte
 250 us per step) the guard costs about 14 us per step: 8 us for the four dot products and
 6 us for the backup copy; the per-step accuracy adds about 4 us.
 """
+import contextlib
 import math
 import time
 
@@ -23,8 +24,9 @@ import numpy as np
 from tinygrad_opt.autograd import no_grad
 from tinygrad_opt.optim.lr_scheduler import ReduceLROnPlateau
 from tinygrad_opt.tensor import Tensor
-from tinygrad_opt.train import _checks
+from tinygrad_opt.train import _checks, _snapshot
 from tinygrad_opt.train import resume as resume_io
+from tinygrad_opt.train._lock import CheckpointLock
 from tinygrad_opt.train.callbacks import AnyOf, Callback
 from tinygrad_opt.train.history import History
 from tinygrad_opt.train.metrics import resolve_metrics
@@ -39,7 +41,9 @@ class TrainingDiverged(RuntimeError):
         step: 1-based global index of the failing step.
         lr: the first param group's learning rate at that step.
         quantity: what was not finite (``"the loss"`` or ``"the gradient of <name>"``).
-        restored_step: number of optimizer steps in the weights the model was restored to.
+        restored_step: number of optimizer steps in the weights the model was restored to;
+            buffers and the optimizer's state (moments, step counts) are restored to the same
+            step, while learning rates and the scheduler stay as at the failing step.
         hint: what to try; by default a smaller learning rate, but when the batch itself held
             NaN or inf the data are named instead.
     """
@@ -216,6 +220,7 @@ class _Trainer:
         self.buffer_backup = [np.empty_like(array) for array in self.buffers]
         self.buffer_before_step = [np.empty_like(array) for array in self.buffers]
         self.backup_step = 0
+        self.optimizer_backup = _snapshot.OptimizerStateBackup(self.optimizer)
         ones = np.ones(max([param.data.size for _, param in self.named_params] or [0]),
                        dtype=self.dtype)
         self.grad_checks = [(name, param, ones[:param.data.size])
@@ -224,12 +229,13 @@ class _Trainer:
     # ----- the guard ------------------------------------------------------------------
 
     def _snapshot(self, buffers=None):
-        """Back up the parameters and ``buffers`` (the live buffers when None) as they were
-        after ``state.step`` steps."""
+        """Back up the parameters, ``buffers`` (the live buffers when None) and the
+        optimizer's state as they were after ``state.step`` steps."""
         for backup, (_, param) in zip(self.param_backup, self.named_params):
             np.copyto(backup, param.data)
         for backup, array in zip(self.buffer_backup, buffers or self.buffers):
             np.copyto(backup, array)
+        self.optimizer_backup.take()
         self.backup_step = self.state.step
 
     def _keep_buffers_before_forward(self):
@@ -261,6 +267,7 @@ class _Trainer:
             np.copyto(param.data, backup)
         for backup, array in zip(self.buffer_backup, self.buffers):
             np.copyto(array, backup)
+        self.optimizer_backup.restore()
         self.optimizer.zero_grad()
         lr = self.optimizer.param_groups[0]["lr"]
         raise TrainingDiverged(self.state.epoch, self.state.step + 1, lr, quantity,
@@ -344,11 +351,24 @@ class _Trainer:
         bar.close("  " + "  ".join(f"{name} {value:.4g}" for name, value in logs.items()))
         return True
 
-    def run(self, checkpoint, resume):
+    def run(self, checkpoint, resume, run_config):
         _checks.check_checkpoint_path(checkpoint)
+        record = None
+        if checkpoint is not None or resume is not None:
+            record = resume_io.run_record(self.optimizer, self.scheduler, self.train_loader,
+                                          run_config)
+        lock = contextlib.nullcontext() if checkpoint is None else CheckpointLock(checkpoint)
+        with lock:
+            return self._run(checkpoint, resume, record)
+
+    def _run(self, checkpoint, resume, record):
         state = self.state
+        loaders = {"train_loader": self.train_loader, "val_loader": self.val_loader}
         self.callback.on_train_begin(state)
-        start_epoch = resume_io.restore(self, resume) if resume is not None else 0
+        start_epoch = 0
+        if resume is not None:
+            start_epoch = resume_io.restore(resume, state, self.scheduler, loaders,
+                                            self.callback, record)
         state.clock_start = time.perf_counter()
         self.backup_step = state.step
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -357,14 +377,16 @@ class _Trainer:
                 if state.stop_reason is not None or not self._run_epoch(epoch):
                     break
                 if checkpoint is not None:
-                    resume_io.save(self, checkpoint, epoch + 1)
+                    resume_io.save(checkpoint, state, self.scheduler, loaders, self.callback,
+                                   record, epoch + 1)
         self.history.stop_reason = state.stop_reason
         self.callback.on_train_end(state)
         return self.history
 
 
 def fit(model, loss_fn, optimizer, train_loader, epochs, val_loader=None, scheduler=None,
-        callbacks=(), metrics=("accuracy",), progress=True, checkpoint=None, resume=None):
+        callbacks=(), metrics=("accuracy",), progress=True, checkpoint=None, resume=None,
+        run_config=None):
     """Train ``model`` for ``epochs`` passes over ``train_loader``.
 
     Each step minimises the mini-batch loss ``L = loss_fn(model(x), y)`` with one
@@ -390,10 +412,17 @@ def fit(model, loss_fn, optimizer, train_loader, epochs, val_loader=None, schedu
         progress: draw a progress bar (only when stderr is a terminal).
         checkpoint: path of an ``.npz`` file rewritten atomically after every epoch with
             the model, optimizer, scheduler, random states (global generator, loaders,
-            modules' own generators), callbacks and history.
+            modules' own generators), callbacks and history. While the run lasts,
+            ``<checkpoint>.lock`` holds its pid: a second live run on the same file is
+            refused (``CheckpointLocked``); the lock of a dead process is taken over.
         resume: path of such a checkpoint: training continues after its last epoch and
             ends with the same weights, bit for bit, as an uninterrupted run. A run that a
             stopping rule had ended is complete: its history is returned without training.
+            Refused before anything changes (``train.resume``) when the file is damaged or
+            the run differs: the model's entries, the optimizer's class or starting
+            hyper-parameters, the scheduler, the stateful callbacks, the training data.
+        run_config: plain values saved in every checkpoint (the recipe's options), read
+            back by ``train.resume.read_config``.
 
     Returns:
         The ``History`` of the run (including the resumed epochs).
@@ -402,9 +431,10 @@ def fit(model, loss_fn, optimizer, train_loader, epochs, val_loader=None, schedu
         TrainingDiverged: a loss or gradient became NaN or infinite; the model keeps the last
             weights whose loss and gradients were finite.
         ValueError: bad ``epochs``, unknown metric, a stopping rule monitoring a value that is
-            not logged, or a ``resume`` checkpoint that does not fit the model (naming the
-            key and shapes) or the optimizer/scheduler/callbacks.
+            not logged, or a ``resume`` checkpoint that is damaged or does not fit the model
+            (naming the key and shapes) or the optimizer/scheduler/callbacks/data.
+        CheckpointLocked: another live run writes ``checkpoint``.
     """
     trainer = _Trainer(model, loss_fn, optimizer, train_loader, epochs, val_loader, scheduler,
                        callbacks, metrics, progress)
-    return trainer.run(checkpoint, resume)
+    return trainer.run(checkpoint, resume, run_config)
