@@ -211,8 +211,9 @@ class Optimizer:
 
         Raises:
             ValueError: the state dict comes from another optimizer type (named by its
-                ``"optimizer"`` entry, or told by missing options or unknown state names), or the number of groups, a group's size, a state
-                array's shape or dtype, or a value does not fit this optimizer.
+                ``"optimizer"`` entry, or told by missing options or unknown state names), or
+                the number of groups, a group's size, a state array's shape or dtype, or a
+                value does not fit this optimizer.
         """
         state, options = _state_dict.unpack(self, state_dict)
         for group, group_options in zip(self.param_groups, options):

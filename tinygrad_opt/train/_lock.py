@@ -70,8 +70,8 @@ class CheckpointLock:
                 stream.write(f"{os.getpid()} {host}\n")
             self.held = True
             return self
-        raise CheckpointLocked(f"could not create the lock {self.path}: it keeps reappearing; "
-                           f"is another run starting on the same checkpoint?")
+        raise CheckpointLocked(f"could not create the lock {self.path}: it keeps "
+                               f"reappearing; is another run starting on the same checkpoint?")
 
     def _take_over_if_stale(self, host):
         found = _read(self.path)
@@ -80,8 +80,9 @@ class CheckpointLock:
         pid, lock_host, inode, age = found
         if pid is None:
             if age < _UNREADABLE_GRACE_SECONDS:
-                raise CheckpointLocked(f"the checkpoint lock {self.path} is being created by "
-                                   f"another run; two runs cannot share one checkpoint file")
+                raise CheckpointLocked(f"the checkpoint lock {self.path} is being created "
+                                       f"by another run; two runs cannot share one "
+                                       f"checkpoint file")
         elif lock_host not in (None, host) or _alive(pid):
             where = "" if lock_host in (None, host) else f" on host {lock_host}"
             raise CheckpointLocked(

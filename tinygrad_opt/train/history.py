@@ -107,5 +107,5 @@ class History:
     def __repr__(self):
         last = {name: values[-1] for name, values in self.history.items() if values}
         shown = ", ".join(f"{name}={value:.4g}" for name, value in last.items())
-        return (f"History(epochs={len(self.epoch)}, steps={self.steps_thinned or len(self.step_losses)}, "
-                f"last: {shown})")
+        steps = self.steps_thinned or len(self.step_losses)
+        return f"History(epochs={len(self.epoch)}, steps={steps}, last: {shown})"

@@ -23,8 +23,8 @@ import numpy as np
 
 from tinygrad_opt.autograd import no_grad
 from tinygrad_opt.optim.lr_scheduler import ReduceLROnPlateau
-from tinygrad_opt.tensor import Tensor
 from tinygrad_opt.train import _checks, _snapshot
+from tinygrad_opt.train._batch import as_input, as_target
 from tinygrad_opt.train import resume as resume_io
 from tinygrad_opt.train._lock import CheckpointLock
 from tinygrad_opt.train.callbacks import AnyOf, Callback
@@ -125,18 +125,6 @@ def _scheduler_mode(scheduler):
     return getattr(scheduler, "step_interval", "epoch")
 
 
-def _as_input(batch, dtype):
-    return Tensor(batch, dtype=dtype)
-
-
-def _as_target(batch, dtype):
-    """Integer labels stay arrays (as CrossEntropyLoss takes them); float targets become
-    Tensors of the model's dtype."""
-    if batch is None or batch.dtype.kind in "iub":
-        return batch
-    return Tensor(batch, dtype=dtype)
-
-
 def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
     """Mean loss and metrics of ``model`` over ``loader``, in eval mode without a graph.
 
@@ -164,9 +152,9 @@ def _evaluate(model, loss_fn, loader, metrics, dtype):
     try:
         with no_grad():
             for xb, yb in loader:
-                outputs = model(_as_input(xb, dtype))
+                outputs = model(as_input(xb, dtype))
                 count = len(xb)
-                total_loss += loss_fn(outputs, _as_target(yb, dtype)).item() * count
+                total_loss += loss_fn(outputs, as_target(yb, dtype)).item() * count
                 seen += count
                 for index, (_, metric) in enumerate(metrics):
                     sums[index] += metric(outputs.data, yb) * count
@@ -279,8 +267,8 @@ class _Trainer:
         """One guarded optimizer step; returns (loss as a float, output array)."""
         self.optimizer.zero_grad()
         self._keep_buffers_before_forward()
-        outputs = self.model(_as_input(xb, self.dtype))
-        loss = self.loss_fn(outputs, _as_target(yb, self.dtype))
+        outputs = self.model(as_input(xb, self.dtype))
+        loss = self.loss_fn(outputs, as_target(yb, self.dtype))
         loss_value = loss.item()
         if not math.isfinite(loss_value):
             self._diverged(f"the loss ({loss_value})", xb, yb)

@@ -13,30 +13,12 @@ in loss"). The sweep stops early once ``s_i > diverge_factor * min_j s_j`` or th
 finite. Afterwards the model's parameters and buffers, the optimizer's state and rates, the
 loader's order and the global generator are exactly as before.
 """
-import copy
 import math
 
 import numpy as np
 
-from tinygrad_opt._random import global_rng
-from tinygrad_opt.train.loop import _as_input, _as_target
-
-
-def _snapshot(model, optimizer, loader):
-    return {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-            "loader": loader.state_dict() if hasattr(loader, "state_dict") else None,
-            "global": copy.deepcopy(global_rng().bit_generator.state),
-            "training": model.training}
-
-
-def _restore(model, optimizer, loader, saved):
-    model.load_state_dict(saved["model"])
-    optimizer.load_state_dict(saved["optimizer"])
-    optimizer.zero_grad()
-    if saved["loader"] is not None:
-        loader.load_state_dict(saved["loader"])
-    global_rng().bit_generator.state = saved["global"]
-    model.train(saved["training"])
+from tinygrad_opt.train import _snapshot
+from tinygrad_opt.train._batch import as_input, as_target
 
 
 def _batches(loader):
@@ -87,7 +69,7 @@ def _sweep(model, loss_fn, optimizer, loader, lrs, beta, diverge_factor):
         for group in optimizer.param_groups:
             group["lr"] = float(lr)
         optimizer.zero_grad()
-        loss = loss_fn(model(_as_input(xb, dtype)), _as_target(yb, dtype))
+        loss = loss_fn(model(as_input(xb, dtype)), as_target(yb, dtype))
         value = loss.item()
         if not math.isfinite(value):
             break
@@ -131,11 +113,11 @@ def lr_find(model, loss_fn, optimizer, loader, start_lr=1e-7, end_lr=10, num_ite
     if not 0.0 <= beta < 1.0:
         raise ValueError(f"beta must be in [0, 1), got {beta}")
     lrs = start_lr * (end_lr / start_lr) ** (np.arange(num_iter) / (num_iter - 1))
-    saved = _snapshot(model, optimizer, loader)
+    saved = _snapshot.take(model, optimizer, loaders={"loader": loader})
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             smoothed = _sweep(model, loss_fn, optimizer, loader, lrs, beta, diverge_factor)
     finally:
-        _restore(model, optimizer, loader, saved)
+        _snapshot.put(model, optimizer, saved, loaders={"loader": loader})
     tried = lrs[:len(smoothed)].tolist()
     return tried, smoothed, suggest_lr(tried, smoothed)
