@@ -12,7 +12,7 @@ recipe itself (data, model, optimizer, schedule) is ``tinygrad_opt.train.recipe`
 """
 import sys
 
-from ..train import TrainingDiverged
+from ..train import CheckpointLocked, TrainingDiverged
 from . import train as train_command
 from ._args import Parser
 
@@ -36,7 +36,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, FileNotFoundError, CheckpointLocked) as error:
         parser.exit(2, f"tinygrad-opt {args.command}: error: {one_line(error)}\n")
     except TrainingDiverged as error:
         print(f"tinygrad-opt {args.command}: {one_line(error)}", file=sys.stderr)

@@ -13,6 +13,20 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+class Given(argparse.Action):
+    """Store an option's value and remember that it was on the command line: ``given(args)``
+    names the options the user chose (a resumed run takes the others from its checkpoint)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        namespace.given = getattr(namespace, "given", frozenset()) | {self.dest}
+
+
+def given(args):
+    """The options (by ``dest``) given explicitly on the command line."""
+    return getattr(args, "given", frozenset())
+
+
 class DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Shows "(default: ...)" after each option's help, except where there is none."""
 
@@ -86,12 +100,13 @@ def add_recipe_options(parser, nargs=None, training=True):
         default = kwargs.pop("default", None)
         if nargs is not None and default is not None:
             default = [default]
-        parser.add_argument(flag, default=default, **many, **kwargs)
+        parser.add_argument(flag, default=default, action=Given, **many, **kwargs)
 
     defaults = recipe.DEFAULTS
     option("--dataset", choices=recipe.DATASETS, default=defaults["dataset"],
            help="data to learn")
-    parser.add_argument("--data-dir", help="folder with the four MNIST IDX files")
+    parser.add_argument("--data-dir", action=Given,
+                        help="folder with the four MNIST IDX files")
     option("--batch-size", type=positive_int, default=defaults["batch_size"],
            help="mini-batch size")
     option("--hidden", type=hidden_sizes, default=defaults["hidden"],

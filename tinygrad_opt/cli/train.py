@@ -9,6 +9,7 @@ import os
 
 from .. import data
 from ..train import lr_find, recipe
+from ..train import resume as resume_io
 from ..viz.curves import plot_history, plot_lr_find
 from . import _args
 
@@ -20,7 +21,9 @@ def add_commands(commands):
     _add_run_options(train_parser)
     _args.add_recipe_options(train_parser)
     train_parser.add_argument("--checkpoint", help="save a checkpoint (.npz) every epoch")
-    train_parser.add_argument("--resume", help="continue from a checkpoint (.npz)")
+    train_parser.add_argument("--resume", help="continue from a checkpoint (.npz); options "
+                              "not given are the checkpoint's, options given must match it "
+                              "(--epochs may grow unless the schedule depends on it)")
     train_parser.set_defaults(run=run_train)
     find_parser = commands.add_parser("lr-find", help="learning-rate range test",
                                       formatter_class=_args.DefaultsFormatter)
@@ -36,7 +39,7 @@ def add_commands(commands):
 
 
 def _add_run_options(parser):
-    parser.add_argument("--seed", type=_args.non_negative_int, default=0,
+    parser.add_argument("--seed", type=_args.non_negative_int, default=0, action=_args.Given,
                         help="seed of every random draw")
     parser.add_argument("--out", help="output folder (default runs/<timestamp>)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -55,9 +58,33 @@ def _print_table(results, epochs, seconds):
     print(f"trained {epochs} epochs in {seconds:.2f} s ({seconds / max(epochs, 1):.3f} s/epoch)")
 
 
+def _resumed_config(args, options):
+    """With ``--resume``: the options of the checkpoint's run, overridden by those given on
+    the command line, which must agree with it; prints what is taken from the checkpoint."""
+    saved = resume_io.read_config(args.resume)
+    if saved is None:  # a checkpoint of fit() without the recipe's record
+        config = recipe.resolve(options)
+        print(resume_io.describe(args.resume))
+        return config
+    chosen = _args.given(args)
+    merged = {name: value if name in chosen else saved.get(name, value)
+              for name, value in options.items()}
+    config = recipe.resolve(merged)
+    recipe.check_resume(config, saved, args.resume)
+    taken = [f"{name}={saved[name]}" for name in options
+             if name not in chosen and name in saved and saved[name] != options[name]]
+    line = resume_io.describe(args.resume)
+    print(line + (f"; options of the checkpoint: {', '.join(taken)}" if taken else ""))
+    return config
+
+
 def run_train(args):
     """``tinygrad-opt train``: fit, evaluate every split, write summary.json and history.png."""
-    config = recipe.resolve(_args.recipe_options(args), seed=args.seed)
+    options = {**_args.recipe_options(args), "seed": args.seed}
+    if args.resume is None:
+        config = recipe.resolve(options)
+    else:
+        config = _resumed_config(args, options)
     out = _out_dir(args)
     run = recipe.run(config, progress=not args.no_progress, checkpoint=args.checkpoint,
                      resume=args.resume)

@@ -18,6 +18,7 @@ from .. import data, nn, optim
 from .._random import manual_seed
 from ..optim import lr_scheduler
 from .callbacks import EarlyStopping
+from . import resume as resume_io
 from .loop import evaluate, fit
 
 OPTIMIZERS = {"sgd": optim.SGD, "adagrad": optim.Adagrad, "adadelta": optim.Adadelta,
@@ -39,6 +40,8 @@ DEFAULTS = {"dataset": "digits", "data_dir": None, "seed": 0, "batch_size": 32,
             "dropout": 0.0, "optimizer": "adam", "lr": None, "momentum": None,
             "weight_decay": None, "epochs": 30, "schedule": "none", "patience": None}
 """Every option of the recipe with its default (``lr=None``: the optimizer's default)."""
+EPOCH_SCHEDULES = ("step", "cosine", "exponential", "onecycle")
+"""Schedules built for the epoch count: a resumed run of these cannot change ``epochs``."""
 
 
 class RecipeError(ValueError):
@@ -105,6 +108,31 @@ def resolve(options=None, **overrides):
     if config["dataset"] == "mnist" and config["data_dir"] is None:
         raise RecipeError("dataset mnist needs data_dir (a folder with the IDX files)")
     return config
+
+
+def check_resume(config, saved, path):
+    """Raise unless a run of ``config`` can continue the checkpoint at ``path``, whose run
+    had the options ``saved``.
+
+    A resumed run may ask for another epoch count (unless its schedule was built for the
+    count, ``EPOCH_SCHEDULES``) and read its data from another ``data_dir``; every other
+    option must be the checkpoint's: another seed is another data split, another
+    optimizer or rate another run.
+
+    Raises:
+        RecipeError: the first option that differs, with both values.
+    """
+    for name in DEFAULTS:
+        old, new = saved.get(name), config[name]
+        if name == "data_dir" or old == new:
+            continue
+        if name == "epochs" and saved.get("schedule") not in EPOCH_SCHEDULES:
+            continue
+        why = {"seed": " (the seed fixes the data split)",
+               "epochs": f" (the {saved.get('schedule')} schedule was built for {old} epochs)",
+               }.get(name, "")
+        raise RecipeError(f"checkpoint {path} was written by a run with {name}={old!r}; "
+                          f"this run has {name}={new!r}{why}")
 
 
 def _hidden_sizes(hidden):
@@ -212,7 +240,8 @@ def run(config, progress=False, checkpoint=None, resume=None):
 
     Args:
         config: options as returned by ``resolve`` (call it first to check them).
-        progress, checkpoint, resume: passed to ``fit``.
+        progress, checkpoint, resume: passed to ``fit``; the checkpoint records ``config``,
+            and a resume first checks ``config`` against it (``check_resume``).
 
     Returns:
         A dict: ``model``, ``scaler``, ``history``, ``splits``, ``seconds`` (training wall
@@ -220,7 +249,12 @@ def run(config, progress=False, checkpoint=None, resume=None):
 
     Raises:
         TrainingDiverged: from ``fit``, with the model at its last finite weights.
+        RecipeError, ValueError: a ``resume`` checkpoint of other options, or damaged.
     """
+    if resume is not None:
+        saved = resume_io.read_config(resume)
+        if saved is not None:
+            check_resume(config, saved, resume)
     splits, scaler, model, loss_fn, optimizer = setup(config)
     train_loader = data.DataLoader(*splits["train"], batch_size=config["batch_size"])
     loaders = {name: data.DataLoader(*splits[name], batch_size=1024, shuffle=False)
@@ -231,7 +265,7 @@ def run(config, progress=False, checkpoint=None, resume=None):
     started = time.perf_counter()
     history = fit(model, loss_fn, optimizer, train_loader, config["epochs"],
                   val_loader=loaders["val"], scheduler=scheduler, callbacks=callbacks,
-                  progress=progress, checkpoint=checkpoint, resume=resume)
+                  progress=progress, checkpoint=checkpoint, resume=resume, run_config=config)
     seconds = time.perf_counter() - started
     results = {name: evaluate(model, loss_fn, loader) for name, loader in loaders.items()}
     return {"model": model, "scaler": scaler, "history": history, "splits": splits,
