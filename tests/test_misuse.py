@@ -3,6 +3,9 @@
 One table across the package: the call, the exception type, and words the message must
 contain (the bad value or shape, or what to do instead).
 """
+import os
+import tempfile
+
 import numpy as np
 import pytest
 
@@ -23,6 +26,24 @@ def _fit(**changes):
                      epochs=1, progress=False)
     arguments.update(changes)
     return train.fit(**arguments)
+
+
+def _text_file():
+    path = os.path.join(tempfile.mkdtemp(), "notes.txt")
+    with open(path, "w") as stream:
+        stream.write("not a checkpoint\n")
+    return path
+
+
+def _sgd_checkpoint():
+    path = os.path.join(tempfile.mkdtemp(), "sgd.npz")
+    _fit(checkpoint=path)
+    return path
+
+
+def _resume_with(optimizer_class, path):
+    model = _model()
+    return _fit(model=model, optimizer=optimizer_class(model.parameters()), resume=path)
 
 
 def _logits():
@@ -118,6 +139,18 @@ MISUSES = [
      FileNotFoundError, "/nonexistent/dir"),
     ("checkpoint path that is a folder", lambda: _fit(checkpoint="/tmp"),
      ValueError, "directory"),
+    ("integer tensor set to require grad", lambda: setattr(tg.Tensor([1, 2]), "requires_grad",
+                                                           True),
+     ValueError, "int64"),
+    ("betas as one number", lambda: optim.Adam(_model().parameters(), betas=0.9),
+     TypeError, "betas must be a pair"),
+    ("Adam state loaded into SGD",
+     lambda: optim.SGD(_model().parameters(), lr=0.1).load_state_dict(
+         optim.Adam(_model().parameters()).state_dict()),
+     ValueError, "written by Adam; it cannot be loaded into SGD"),
+    ("resume from a text file", lambda: _fit(resume=_text_file()), ValueError, "notes.txt"),
+    ("resume with another optimizer", lambda: _resume_with(optim.Adam, _sgd_checkpoint()),
+     ValueError, "written by SGD; this run uses Adam"),
 ]
 
 

@@ -257,3 +257,37 @@ def test_batch_of_ignored_labels_is_named_instead_of_blaming_the_learning_rate()
                   1, progress=False)
     assert "every label in the batch equals ignore_index (-100)" in str(raised.value)
     assert "smaller learning rate" not in str(raised.value)
+
+
+class NaNLossAt:
+    """Mean squared error, but NaN at the chosen call."""
+
+    def __init__(self, bad_call):
+        self.calls, self.bad_call = 0, bad_call
+
+    def __call__(self, outputs, targets):
+        self.calls += 1
+        loss = nn.MSELoss()(outputs, targets)
+        return loss * float("nan") if self.calls == self.bad_call else loss
+
+
+def test_divergence_restores_the_optimizer_state_of_the_same_step_as_the_weights():
+    """After TrainingDiverged the moments and step counts belong to the restored weights, so
+    training on from there is the run replayed for ``restored_step`` steps."""
+    model, _, _, loader, _ = regression(lr=0.01)
+    opt = optim.Adam(model.parameters(), lr=0.01)
+    with pytest.raises(TrainingDiverged) as caught:
+        train.fit(model, NaNLossAt(7), opt, loader, 3, metrics=(), progress=False)
+    assert caught.value.step == 7 and caught.value.restored_step == 5
+    replay, loss_fn, _, loader, _ = regression(lr=0.01)
+    replay_opt = optim.Adam(replay.parameters(), lr=0.01)
+    train.fit(replay, loss_fn, replay_opt, loader, 3, metrics=(), progress=False,
+              callbacks=[MaxIterations(5)])
+    kept, expected = opt.state_dict()["state"], replay_opt.state_dict()["state"]
+    assert kept.keys() == expected.keys()
+    for index, entry in expected.items():
+        assert kept[index]["step"] == entry["step"] == 5
+        for name in ("exp_avg", "exp_avg_sq"):
+            np.testing.assert_array_equal(kept[index][name], entry[name])
+    for name, value in weights(replay).items():
+        np.testing.assert_array_equal(weights(model)[name], value)

@@ -123,3 +123,44 @@ def test_unstorable_values_are_named(tmp_path):
     with pytest.raises(TypeError, match=r"checkpoint\.fn"):
         checkpoint_io.save_tree(str(tmp_path / "bad.npz"), {"fn": print})
     assert os.listdir(tmp_path) == []
+
+
+def test_history_thins_per_step_series_to_every_stride_th_step():
+    history = train.History(max_step_records=8)
+    step = 0
+    for epoch, steps_in_epoch in enumerate([5, 3, 7, 1, 6, 9, 2, 11]):
+        for _ in range(steps_in_epoch):
+            history.step_lrs.append(float(step) / 100)
+            history.step_losses.append(float(step))
+            step += 1
+        history.record_epoch(epoch, {"loss": 0.0}, 0.0)
+        stride = history.step_stride
+        assert history.step_losses == [float(s) for s in range(0, step, stride)]
+        assert history.step_lrs == [s / 100 for s in range(0, step, stride)]
+        assert history.step_indices == list(range(0, step, stride))
+        assert len(history.step_losses) <= 8
+    assert history.step_stride == 8 and len(history.epoch) == 8
+
+
+def test_long_run_keeps_bounded_step_series_and_resumes_bit_for_bit(problem, tmp_path):
+    """3,072 steps (batch 1) exceed the bound of 2,048 per-step records: the series are
+    thinned, in memory and in the checkpoint, and a run resumed in the middle still ends as
+    an uninterrupted one."""
+    def long_run(epochs, **options):
+        model, loss_fn, opt, train_loader, _ = problem(batch_size=1)
+        history = train.fit(model, loss_fn, opt, train_loader, epochs, progress=False, **options)
+        return model, history
+
+    path = str(tmp_path / "long.npz")
+    reference, reference_history = long_run(48)
+    long_run(25, checkpoint=path)
+    saved = checkpoint_io.load_tree(path)["history"]
+    assert saved["step_losses"].size == saved["step_lrs"].size == 25 * 64
+    resumed, history = long_run(48, checkpoint=path, resume=path)
+    for name, value in reference.state_dict().items():
+        np.testing.assert_array_equal(resumed.state_dict()[name], value, err_msg=name)
+    assert history.history == reference_history.history
+    assert history.step_losses == reference_history.step_losses
+    assert history.step_stride == reference_history.step_stride == 2
+    assert len(history.step_losses) == 48 * 64 // 2
+    assert checkpoint_io.load_tree(path)["history"]["step_losses"].size == 48 * 64 // 2

@@ -43,15 +43,20 @@ def unpack(optimizer, state_dict):
         dtype and scalars as floats; a list with each group's saved hyper-parameters.
 
     Raises:
-        ValueError: another optimizer's state dict (its options or state names differ), or
+        ValueError: another optimizer's state dict (its ``"optimizer"`` entry, options or
+            state names differ), or
             the number of groups, a group's size, an index, a state array's shape or dtype
             or a scalar does not fit; nothing has been changed then.
     """
     if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
         raise ValueError("an optimizer state dict is a dict with the keys 'state' and "
                          "'param_groups' (what Optimizer.state_dict() returns)")
-    by_index = _parameters_by_index(optimizer.param_groups, state_dict["param_groups"])
     kind = type(optimizer).__name__
+    saved_kind = state_dict.get("optimizer", kind)
+    if saved_kind != kind:
+        raise ValueError(f"this state dict was written by {saved_kind}; it cannot be loaded "
+                         f"into {kind}{_differences(optimizer, state_dict)}")
+    by_index = _parameters_by_index(optimizer.param_groups, state_dict["param_groups"])
     options = []
     for position, (group, saved) in enumerate(zip(optimizer.param_groups,
                                                   state_dict["param_groups"])):
@@ -74,6 +79,19 @@ def unpack(optimizer, state_dict):
         state[param] = {name: _loaded_value(name, value, param, index)
                         for name, value in entry.items()}
     return state, options
+
+
+def _differences(optimizer, state_dict):
+    """``": it lacks the SGD option(s) [...] and holds state [...] that SGD does not use"``,
+    or ``" (another update rule)"`` when neither tells them apart (Adam and AdamW)."""
+    kind = type(optimizer).__name__
+    saved_options = {name for group in state_dict["param_groups"] for name in group}
+    saved_state = {name for entry in state_dict["state"].values() for name in entry}
+    missing = sorted(set(optimizer.defaults) - saved_options)
+    unknown = sorted(saved_state - optimizer._state_names)
+    parts = ([f"it lacks the {kind} option(s) {missing}"] if missing else []) + (
+        [f"it holds state {unknown} that {kind} does not use"] if unknown else [])
+    return ": " + " and ".join(parts) if parts else " (another update rule)"
 
 
 def _parameters_by_index(param_groups, saved_groups):

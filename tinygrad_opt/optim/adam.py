@@ -1,5 +1,5 @@
 """Adam and AdamW: bias-corrected first and second moment estimates."""
-from .optimizer import Optimizer, check_betas, check_non_negative
+from .optimizer import Optimizer, as_betas, check_betas, check_non_negative
 
 
 class Adam(Optimizer):
@@ -46,7 +46,7 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False):
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+        super().__init__(params, dict(lr=lr, betas=as_betas(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad))
 
     def _check_options(self, options):

@@ -1,5 +1,5 @@
 """Adamax: Adam with an infinity-norm second moment."""
-from .optimizer import Optimizer, check_betas, check_non_negative
+from .optimizer import Optimizer, as_betas, check_betas, check_non_negative
 
 
 class Adamax(Optimizer):
@@ -35,7 +35,7 @@ class Adamax(Optimizer):
     _state_names = frozenset({"step", "exp_avg", "exp_inf"})
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0):
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+        super().__init__(params, dict(lr=lr, betas=as_betas(betas), eps=eps,
                                       weight_decay=weight_decay))
 
     def _check_options(self, options):

@@ -1,5 +1,5 @@
 """NAdam: Adam with Nesterov momentum and a warming-up momentum schedule."""
-from .optimizer import Optimizer, check_betas, check_non_negative
+from .optimizer import Optimizer, as_betas, check_betas, check_non_negative
 
 
 class NAdam(Optimizer):
@@ -44,7 +44,7 @@ class NAdam(Optimizer):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  momentum_decay=4e-3):
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
+        super().__init__(params, dict(lr=lr, betas=as_betas(betas), eps=eps,
                                       weight_decay=weight_decay, momentum_decay=momentum_decay))
 
     def _check_options(self, options):

@@ -29,13 +29,18 @@ def check_non_negative(options, *names):
             raise ValueError(f"Invalid {name}: {options[name]} (must be >= 0)")
 
 
-def check_betas(options):
-    """Raise unless ``betas`` is a pair (TypeError otherwise, e.g. ``betas=0.9``) whose
-    values lie in [0, 1) (ValueError otherwise)."""
-    betas = options["betas"]
+def as_betas(betas):
+    """``betas`` as a tuple; TypeError naming it unless it is a pair (``betas=0.9`` is not)."""
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise TypeError(f"Invalid betas: {betas!r}; betas must be a pair (beta1, beta2), "
                         f"e.g. betas=(0.9, 0.999)")
+    return tuple(betas)
+
+
+def check_betas(options):
+    """Raise unless ``betas`` is a pair (TypeError otherwise, e.g. ``betas=0.9``) whose
+    values lie in [0, 1) (ValueError otherwise)."""
+    betas = as_betas(options["betas"])
     for position, beta in enumerate(betas):
         if not 0.0 <= beta < 1.0:
             raise ValueError(f"Invalid beta parameter at index {position}: {beta} "

@@ -78,7 +78,20 @@ def save(path, state, scheduler, loaders, callback, record, epochs_done):
 
 def _one_line(error):
     text = " ".join(str(error).split()) or type(error).__name__
-    return text if len(text) <= 160 else text[:157] + "..."
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+def _not_an_archive(head):
+    """Why a file starting with the bytes ``head`` is no checkpoint (which is a zip)."""
+    if head.startswith(b"\x93NUMPY"):
+        return "it is a single .npy array, not a checkpoint archive"
+    if head.startswith(b"\x80") or head.startswith(b"\x1f\x8b"):
+        return "it is a pickle or gzip file, not a checkpoint archive"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "it is not a checkpoint archive (.npz)"
+    return "it is a text file, not a checkpoint archive (.npz)"
 
 
 def read(path):
@@ -94,16 +107,24 @@ def read(path):
         raise ValueError(f"cannot resume from {path}: it is a folder, not a checkpoint file")
     if not os.path.exists(path):
         raise FileNotFoundError(f"cannot resume from {path}: no such file")
-    if os.path.getsize(path) == 0:
+    with open(path, "rb") as stream:
+        head = stream.read(64)
+    if not head:
         raise ValueError(f"cannot resume from {path}: the file is empty")
+    if not head.startswith(b"PK"):
+        raise ValueError(f"cannot resume from {path}: {_not_an_archive(head)}")
     try:
         tree = checkpoint_io.load_tree(path)
     except (PermissionError, MemoryError):
         raise
     except Exception as error:  # a damaged file fails anywhere in zipfile, zlib, NumPy, json
-        raise ValueError(f"cannot resume from {path}: not a readable checkpoint, it may be "
-                         f"truncated or damaged ({type(error).__name__}: "
-                         f"{_one_line(error)})") from None
+        reason = _one_line(error)
+        if "pickle" in reason:
+            reason = "it holds pickled Python objects, which a checkpoint never does"
+        else:
+            reason = (f"the archive is truncated or damaged ({type(error).__name__}: "
+                      f"{reason})")
+        raise ValueError(f"cannot resume from {path}: {reason}") from None
     if not isinstance(tree, dict) or tree.get("format") != _FORMAT:
         raise ValueError(f"cannot resume from {path}: it is not a checkpoint written by fit")
     if tree.get("version") != _VERSION:
@@ -172,10 +193,10 @@ def _check_run(path, tree, state, callback, record):
     if saved["optimizer"] != record["optimizer"]:
         raise ValueError(f"checkpoint {path} was written by {saved['optimizer']}; this run "
                          f"uses {record['optimizer']}")
-    _check_hyper_parameters(path, saved["hyper_parameters"], record["hyper_parameters"])
     if saved["scheduler"] != record["scheduler"]:
         raise ValueError(f"checkpoint {path} was written with the scheduler "
                          f"{saved['scheduler']}; this run has {record['scheduler']}")
+    _check_hyper_parameters(path, saved["hyper_parameters"], record["hyper_parameters"])
     names = [name for name, _ in callback.state_dict()["callbacks"]]
     saved_names = [name for name, _ in tree["callbacks"]["callbacks"]]
     if names != saved_names:
