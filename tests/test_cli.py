@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -143,3 +144,89 @@ def test_train_on_mnist_files_the_user_has(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["samples"]["test"] == 30
     assert summary["test_accuracy"] > 0.5
+
+
+@pytest.fixture
+def sgd_checkpoint(tmp_path, capsys):
+    """A two-epoch checkpoint of ``--optimizer sgd --lr 0.1 --hidden 32``."""
+    path = str(tmp_path / "ck.npz")
+    status, _, _ = run_cli(["train", "--out", str(tmp_path / "first"), "--no-progress",
+                            "--optimizer", "sgd", "--lr", "0.1", "--hidden", "32",
+                            "--epochs", "2", "--checkpoint", path], capsys)
+    assert status == 0
+    return path
+
+
+def test_resume_takes_the_checkpoints_options_and_says_what_it_takes(sgd_checkpoint,
+                                                                     tmp_path, capsys):
+    status, out, _ = run_cli(["train", "--out", str(tmp_path / "second"), "--no-progress",
+                              "--resume", sgd_checkpoint, "--epochs", "3"], capsys)
+    assert status == 0
+    line = out.splitlines()[0]
+    assert line.startswith(f"resuming from epoch 2 of {sgd_checkpoint}: weights, SGD state")
+    assert "learning rate 0.1" in line and "optimizer=sgd" in line and "hidden=[32]" in line
+    summary = json.loads((tmp_path / "second" / "summary.json").read_text())
+    assert summary["config"]["optimizer"] == "sgd" and summary["config"]["lr"] == 0.1
+    assert summary["epochs"] == 3
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--optimizer", "adam"], "optimizer='sgd'; this run has optimizer='adam'"),
+    (["--seed", "1"], "seed=0; this run has seed=1 (the seed fixes the data split)"),
+    (["--lr", "0.01"], "lr=0.1; this run has lr=0.01"),
+    (["--hidden", "64"], "hidden=[32]; this run has hidden=[64]"),
+    (["--schedule", "cosine"], "schedule='none'; this run has schedule='cosine'"),
+])
+def test_resume_with_options_that_differ_exits_2_naming_them(args, words, sgd_checkpoint,
+                                                             tmp_path, capsys):
+    status, _, err = run_cli(["train", "--out", str(tmp_path / "second"), "--no-progress",
+                              "--resume", sgd_checkpoint] + args, capsys)
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert words in err and sgd_checkpoint in err
+
+
+def test_more_epochs_of_a_schedule_built_for_the_epoch_count_are_refused(tmp_path, capsys):
+    path = str(tmp_path / "ck.npz")
+    base = ["train", "--out", str(tmp_path), "--no-progress", "--schedule", "cosine"]
+    assert run_cli(base + ["--epochs", "2", "--checkpoint", path], capsys)[0] == 0
+    status, _, err = run_cli(base + ["--epochs", "4", "--resume", path], capsys)
+    assert status == 2 and "cosine schedule was built for 2 epochs" in err
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "text"])
+def test_resume_of_a_damaged_file_exits_2_with_one_line_naming_it(damage, sgd_checkpoint,
+                                                                  tmp_path):
+    content = open(sgd_checkpoint, "rb").read()
+    replacement = {"empty": b"", "truncated": content[:len(content) // 2],
+                   "text": b"epoch,loss\n1,0.3\n"}[damage]
+    with open(sgd_checkpoint, "wb") as stream:
+        stream.write(replacement)
+    result = subprocess.run([sys.executable, "-m", "tinygrad_opt", "train", "--no-progress",
+                             "--out", str(tmp_path / "second"), "--resume", sgd_checkpoint],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "MPLBACKEND": "Agg"})
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert sgd_checkpoint in result.stderr
+
+
+def test_two_live_runs_on_one_checkpoint_the_second_exits_2(tmp_path, capsys):
+    path = str(tmp_path / "ck.npz")
+    first = subprocess.Popen([sys.executable, "-m", "tinygrad_opt", "train", "--no-progress",
+                              "--epochs", "500", "--out", str(tmp_path / "first"),
+                              "--checkpoint", path],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             env={**os.environ, "MPLBACKEND": "Agg",
+                                  "PYTHONPATH": os.getcwd()})
+    try:
+        deadline = time.monotonic() + 120
+        while not os.path.exists(path + ".lock"):
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        status, _, err = run_cli(["train", "--no-progress", "--epochs", "1", "--out",
+                                  str(tmp_path / "second"), "--checkpoint", path], capsys)
+        assert status == 2 and len(err.strip().splitlines()) == 1
+        assert f"pid {first.pid}" in err and f"{path}.lock" in err
+    finally:
+        first.kill()
+        first.wait()
