@@ -121,6 +121,8 @@ def read(path):
         reason = _one_line(error)
         if "pickle" in reason:
             reason = "it holds pickled Python objects, which a checkpoint never does"
+        elif isinstance(error, ValueError) and str(path) in reason:
+            raise ValueError(f"cannot resume from {path}: {reason}") from None
         else:
             reason = (f"the archive is truncated or damaged ({type(error).__name__}: "
                       f"{reason})")
