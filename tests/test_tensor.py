@@ -35,6 +35,18 @@ def test_integer_and_boolean_tensors_cannot_require_grad():
         tg.Tensor(np.array([True]), requires_grad=True)
 
 
+def test_setting_requires_grad_checks_as_the_constructor_does():
+    labels = tg.Tensor(np.array([1, 2], dtype=np.int32))
+    with pytest.raises(ValueError, match="only floating-point tensors.*int32"):
+        labels.requires_grad = True
+    assert labels.requires_grad is False
+    x = tg.Tensor(np.ones(2))
+    x.requires_grad = True
+    assert x.requires_grad is True and (x * 2).requires_grad
+    with pytest.raises(RuntimeError, match="only leaves can be frozen"):
+        (x * 2).requires_grad = False
+
+
 def test_backward_twice_accumulates_gradient():
     x = tg.Tensor(np.array([1.0, -2.0]), requires_grad=True)
     y = (x * x).sum()
