@@ -264,3 +264,35 @@ def test_a_lock_being_written_or_held_on_another_host_is_respected(problem, tmp_
     os.utime(path + ".lock", (old, old))  # an empty lock left by a crash long ago
     train.fit(model, loss_fn, opt, train_loader, 1, checkpoint=path, progress=False)
     assert os.listdir(tmp_path) == ["run.npz"]
+
+
+_CONTENDER = textwrap.dedent("""
+    import importlib.util, sys, time
+    spec = importlib.util.spec_from_file_location("lock", sys.argv[1])
+    lock = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lock)
+    while time.time() < float(sys.argv[3]):
+        pass
+    try:
+        with lock.CheckpointLock(sys.argv[2]):
+            time.sleep(1.0)
+    except lock.CheckpointLocked:
+        sys.exit(3)
+""")
+
+
+@pytest.mark.parametrize("stale", [False, True], ids=["fresh", "stale lock of a dead run"])
+def test_runs_starting_at_the_same_instant_get_one_lock(stale, tmp_path):
+    path = str(tmp_path / "run.npz")
+    if stale:
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()
+        with open(path + ".lock", "w") as stream:
+            stream.write(f"{dead.pid} {os.uname().nodename}\n")
+    source = os.path.join(os.path.dirname(train.__file__), "_lock.py")
+    start = time.time() + 1.5
+    contenders = [subprocess.Popen([sys.executable, "-c", _CONTENDER, source, path, str(start)])
+                  for _ in range(4)]
+    codes = sorted(process.wait(timeout=60) for process in contenders)
+    assert codes == [0, 3, 3, 3]
+    assert not os.path.exists(path + ".lock")

@@ -7,9 +7,10 @@ behind: a lock whose pid no longer runs on this host is stale and taken over. A 
 live process, or one written on another host (whose processes cannot be checked from here),
 refuses the second run with an error naming the lock and the pid.
 
-Two processes taking over the same stale lock in the same instant: each removes the stale
-file only if it is still the one it read (same inode), so at most one of them wins unless
-both stat it within microseconds of each other.
+Two processes taking over the same stale lock at once: each removes the stale file only if
+it is still the one it judged stale (same inode, modification time and text), then creates
+its own with ``O_EXCL``, so one of them wins; both could win only if one re-reads the stale
+file and unlinks it within the microseconds in which the other removes it and creates its own.
 """
 import errno
 import os
@@ -30,16 +31,19 @@ def _alive(pid):
 
 
 def _read(path):
-    """``(pid or None, host or None, inode, age in seconds)``, or None if there is no lock."""
+    """``(pid or None, host or None, identity, age in seconds)``, or None if there is no lock;
+    ``identity`` (inode, modification time, text) tells one lock file from its successor."""
     try:
         with open(path, encoding="utf-8", errors="replace") as stream:
             status = os.fstat(stream.fileno())
-            fields = stream.read(200).split()
+            text = stream.read(200)
     except FileNotFoundError:
         return None
+    fields = text.split()
     pid = int(fields[0]) if fields and fields[0].isdigit() else None
     host = fields[1] if len(fields) > 1 else None
-    return pid, host, status.st_ino, time.time() - status.st_mtime
+    identity = (status.st_ino, status.st_mtime_ns, text)
+    return pid, host, identity, time.time() - status.st_mtime
 
 
 class CheckpointLocked(RuntimeError):
@@ -77,7 +81,7 @@ class CheckpointLock:
         found = _read(self.path)
         if found is None:
             return
-        pid, lock_host, inode, age = found
+        pid, lock_host, identity, age = found
         if pid is None:
             if age < _UNREADABLE_GRACE_SECONDS:
                 raise CheckpointLocked(f"the checkpoint lock {self.path} is being created "
@@ -89,11 +93,12 @@ class CheckpointLock:
                 f"another run (pid {pid}{where}) is writing this checkpoint: {self.path} is "
                 f"held; give this run another checkpoint path, or remove the lock if that "
                 f"run is gone")
-        try:
-            if os.stat(self.path).st_ino == inode:
+        again = _read(self.path)
+        if again is not None and again[2] == identity:  # still the stale one, not a successor
+            try:
                 os.unlink(self.path)
-        except FileNotFoundError:
-            pass
+            except FileNotFoundError:
+                pass
 
     def __exit__(self, *exc_info):
         if self.held:
