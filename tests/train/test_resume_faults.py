@@ -296,3 +296,17 @@ def test_runs_starting_at_the_same_instant_get_one_lock(stale, tmp_path):
     codes = sorted(process.wait(timeout=60) for process in contenders)
     assert codes == [0, 3, 3, 3]
     assert not os.path.exists(path + ".lock")
+
+
+def test_a_takeover_guard_left_by_a_killed_run_is_cleared(problem, tmp_path):
+    path = str(tmp_path / "run.npz")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with open(path + ".lock", "w") as stream:
+        stream.write(f"{dead.pid} {os.uname().nodename}\n")
+    open(path + ".lock.takeover", "w").close()
+    old = time.time() - 60
+    os.utime(path + ".lock.takeover", (old, old))
+    model, loss_fn, opt, train_loader, _ = problem()
+    train.fit(model, loss_fn, opt, train_loader, 1, checkpoint=path, progress=False)
+    assert os.listdir(tmp_path) == ["run.npz"]

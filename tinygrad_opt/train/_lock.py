@@ -7,10 +7,13 @@ behind: a lock whose pid no longer runs on this host is stale and taken over. A 
 live process, or one written on another host (whose processes cannot be checked from here),
 refuses the second run with an error naming the lock and the pid.
 
-Two processes taking over the same stale lock at once: each removes the stale file only if
-it is still the one it judged stale (same inode, modification time and text), then creates
-its own with ``O_EXCL``, so one of them wins; both could win only if one re-reads the stale
-file and unlinks it within the microseconds in which the other removes it and creates its own.
+A stale lock is removed under a short-lived guard, ``<checkpoint>.lock.takeover`` (created
+with ``O_EXCL`` too): its holder re-reads the lock and removes it only if it is still the
+file it judged stale (same inode, modification time and text), then releases the guard and
+creates its own lock with ``O_EXCL`` like any run. Only guard holders ever remove another
+run's lock, one at a time, and a stale lock cannot change while one looks at it, so of runs
+starting together on a dead run's lock exactly one gets it. A guard left by a run killed
+during a takeover (a window of microseconds) is removed once it is 10 s old.
 """
 import errno
 import os
@@ -18,6 +21,16 @@ import socket
 import time
 
 _UNREADABLE_GRACE_SECONDS = 5.0  # a lock still being written is empty for a moment
+_GUARD_STALE_SECONDS = 10.0  # a takeover guard this old was left by a killed run
+_WAIT_SECONDS = 5.0  # longest wait for another run's takeover of a stale lock
+
+
+def _remove_if_older(path, seconds):
+    try:
+        if time.time() - os.stat(path).st_mtime > seconds:
+            os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def _alive(pid):
@@ -64,23 +77,28 @@ class CheckpointLock:
 
     def __enter__(self):
         host = socket.gethostname()
-        for _ in range(3):
+        deadline = time.monotonic() + _WAIT_SECONDS
+        while time.monotonic() < deadline:
             try:
                 handle = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
-                self._take_over_if_stale(host)
+                if not self._remove_if_stale(host):
+                    time.sleep(0.01)  # another run is taking over the stale lock
                 continue
             with os.fdopen(handle, "w") as stream:
                 stream.write(f"{os.getpid()} {host}\n")
             self.held = True
             return self
-        raise CheckpointLocked(f"could not create the lock {self.path}: it keeps "
-                               f"reappearing; is another run starting on the same checkpoint?")
+        raise CheckpointLocked(f"could not create the lock {self.path} within "
+                               f"{_WAIT_SECONDS:g} s; is another run starting on the same "
+                               f"checkpoint?")
 
-    def _take_over_if_stale(self, host):
+    def _remove_if_stale(self, host):
+        """Raise if the lock belongs to a live run; remove it if it is stale. Returns False
+        when another run holds the takeover guard (try again shortly)."""
         found = _read(self.path)
         if found is None:
-            return
+            return True
         pid, lock_host, identity, age = found
         if pid is None:
             if age < _UNREADABLE_GRACE_SECONDS:
@@ -93,12 +111,19 @@ class CheckpointLock:
                 f"another run (pid {pid}{where}) is writing this checkpoint: {self.path} is "
                 f"held; give this run another checkpoint path, or remove the lock if that "
                 f"run is gone")
-        again = _read(self.path)
-        if again is not None and again[2] == identity:  # still the stale one, not a successor
-            try:
+        guard = f"{self.path}.takeover"
+        try:
+            os.close(os.open(guard, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        except FileExistsError:
+            _remove_if_older(guard, _GUARD_STALE_SECONDS)
+            return False
+        try:
+            again = _read(self.path)
+            if again is not None and again[2] == identity:  # still the stale one
                 os.unlink(self.path)
-            except FileNotFoundError:
-                pass
+        finally:
+            os.unlink(guard)
+        return True
 
     def __exit__(self, *exc_info):
         if self.held:
