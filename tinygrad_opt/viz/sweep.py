@@ -57,7 +57,7 @@ def _groups(rows, option, metric, by):
 
 
 def plot_sweep(rows, option="lr", metric="val_loss", by="optimizer", log_x=None, log_y=None,
-               title=None, path=None):
+               title=None, axes=None, path=None):
     """A final metric against one option: per line, the mean over seeds and a band from the
     smallest to the largest seed's value; diverged or failed trials as crosses on the top
     edge.
@@ -71,17 +71,23 @@ def plot_sweep(rows, option="lr", metric="val_loss", by="optimizer", log_x=None,
             values spanning 10x or more.
         log_y: logarithmic y axis; default for losses. The axis stops at 100 times the
             smallest mean loss, so one exploded run does not flatten the valleys.
-        title, path: axes title; save the figure there.
+        title: axes title.
+        axes: draw into these matplotlib axes (a panel of a larger figure) instead of a new
+            figure.
+        path: save the figure there.
 
     Returns:
-        A Figure.
+        The Figure.
     """
     lines, failures = _groups(rows, option, metric, by)
     xs = sorted(_values(rows, option))
     if log_x is None:
         log_x = option in ("lr", "batch_size") or (xs[0] > 0 and xs[-1] >= 10 * xs[0])
     log_y = metric.endswith("loss") if log_y is None else log_y
-    figure, axes = new_figure(6.5 if len(lines) <= 6 else 9.0, 4.2)
+    if axes is None:
+        figure, axes = new_figure(6.5 if len(lines) <= 6 else 9.0, 4.2)
+    else:
+        figure = axes.figure
     lowest = math.inf
     for colour, (label, points) in zip(PALETTE * 4, lines.items()):
         measured = sorted(x for x, values in points.items() if values)
