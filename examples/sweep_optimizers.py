@@ -58,7 +58,7 @@ def lr_sensitivity(rows, out):
               f"to lr={high:g} ({decades:.1f} decades)")
         axes.plot([low, high], [2 * best] * 2, "|-", color=colour, linewidth=3, alpha=0.6,
                   markersize=12, label=f"{optimizer} valley (2x best): {decades:.1f} decades")
-    axes.legend(fontsize=8, loc="lower left")
+    axes.legend(fontsize=7, loc="upper left")
     tg.viz.finish(figure, out / "sweep_lr_sensitivity.png")
 
 
@@ -73,6 +73,7 @@ def linear_scaling(rows, batch_sizes, out):
     figure, (loss_axes, best_axes) = tg.viz.new_figure(12.0, 4.4, ncols=2)
     tg.viz.plot_sweep(rows, "lr", by="optimizer", axes=loss_axes,
                       title="SGD: validation loss against lr, per batch size")
+    loss_axes.legend(fontsize=7, loc="lower left")
     per_seed = np.array([best_lrs(rows, size) for size in batch_sizes])
     centre = np.exp(np.log(per_seed).mean(axis=1))  # geometric mean: the lrs are log-spaced
     slope = np.polyfit(np.log(batch_sizes), np.log(centre), 1)[0]

@@ -76,24 +76,37 @@ def import_ray():
     return ray
 
 
-def run_ray(trial_fn, trials, address, cpus):
-    """Each trial a Ray task (one CPU, one BLAS thread), collected with ``ray.wait`` as they
-    finish.
+def connect_ray(address, cpus):
+    """Connect to Ray; return ``(ray, connected_here)``.
 
     Args:
-        address: ``"local"`` starts a Ray instance on this machine with ``cpus`` CPUs
-            (shut down at the end); ``"auto"`` or ``"host:port"`` connects to a running
-            cluster, whose nodes must have tinygrad_opt installed. If Ray is already
-            initialised in this process, that connection is used as it is.
+        address: ``"local"`` starts a Ray instance on this machine with ``cpus`` CPUs;
+            ``"auto"`` or ``"host:port"`` connects to a running cluster, whose nodes must
+            have tinygrad_opt installed. If Ray is already initialised in this process,
+            that connection is used as it is (``connected_here`` False).
+
+    Raises:
+        ImportError: Ray is not installed (the message says how to install it).
+        ValueError: no Ray cluster at ``address``.
     """
     ray = import_ray()
-    connected_here = not ray.is_initialized()
-    if connected_here and address == "local":
-        ray.init(num_cpus=cpus, include_dashboard=False)
-    elif connected_here:
-        ray.init(address=address)
+    if ray.is_initialized():
+        return ray, False
+    try:
+        if address == "local":
+            ray.init(num_cpus=cpus, include_dashboard=False)
+        else:
+            ray.init(address=address)
+    except ConnectionError as error:
+        raise ValueError(f"ray={address!r}: {' '.join(str(error).split())}") from None
+    return ray, True
+
+
+def run_ray(trial_fn, trials, ray, connected_here):
+    """Each trial a Ray task (one CPU, one BLAS thread), collected with ``ray.wait`` as they
+    finish; Ray is shut down at the end when ``connect_ray`` connected it."""
     task = ray.remote(trial_fn).options(num_cpus=1, max_retries=0,
-                                         runtime_env={"env_vars": ONE_THREAD})
+                                        runtime_env={"env_vars": ONE_THREAD})
     pending = {}
     try:
         pending = {task.remote(config): index for index, config in trials}

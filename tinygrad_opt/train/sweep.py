@@ -246,8 +246,9 @@ def sweep(grid, seeds=1, workers=None, ray=None, out=None, progress=True):
         ``max_epochs``), ``seed``, and the ``RESULTS`` columns.
 
     Raises:
-        ValueError: a bad grid value or seed count (nothing has run), or an ``out`` folder
-            whose results.csv holds a sweep with other columns.
+        ValueError: a bad grid value or seed count (nothing has run), an ``out`` folder
+            whose results.csv holds a sweep with other columns, or no Ray cluster at
+            ``ray``.
         ImportError: ``ray`` given but Ray is not installed (the message says how to).
     """
     options, trials = expand(grid, seeds)
@@ -267,16 +268,16 @@ def sweep(grid, seeds=1, workers=None, ray=None, out=None, progress=True):
     rows = {index: _row(trials[index], options, _parsed(done[key]))
             for index, key in enumerate(keys) if key in done}
     if todo:
+        runs = _start(todo, min(workers, len(todo)), ray)  # connects to Ray first
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        runs = _start(todo, min(workers, len(todo)), ray)
         rows.update(_collect(runs, trials, options, path, varying, progress, len(todo), ray))
     return [rows[index] for index in range(len(trials))]
 
 
 def _start(todo, workers, ray):
     if ray is not None:
-        return _executors.run_ray(run_trial, todo, ray, workers)
+        return _executors.run_ray(run_trial, todo, *_executors.connect_ray(ray, workers))
     if workers == 1:
         return _executors.run_serial(run_trial, todo)
     return _executors.run_pool(run_trial, todo, workers)
