@@ -47,7 +47,10 @@ def test_pool_rows_come_in_grid_order_and_match_results_csv(pool_rows):
 def test_a_trial_gives_the_same_numbers_in_the_pool_as_run_alone(pool_rows):
     rows, _ = pool_rows
     _, trials = expand(GRID, seeds=2)
-    alone = run_trial(trials[5])  # adam lr=0.01 seed=1: val/test splits are one small batch
+    # adam lr=0.01 seed=1, here with this process's BLAS threads: training batches and the
+    # 180-row val/test splits are products below OpenBLAS's threading threshold, so they sum
+    # in the same order (the 1024-row train-split evaluation is not: see sweep's docstring).
+    alone = run_trial(trials[5])
     for name in ("val_loss", "val_accuracy", "test_loss", "test_accuracy", "epochs"):
         assert alone[name] == rows[5][name]
 
@@ -89,7 +92,8 @@ def test_failing_trial_is_a_row_with_status_failed_and_the_message(tmp_path):
     ({"learning_rate": [0.1]}, 1, 1, "unknown option.*learning_rate"),
     ({"seed": [1, 2]}, 1, 1, "seeds="),
     ({"lr": []}, 1, 1, "lr has no values"),
-    ({"lr": [0.1, 0.1]}, 1, 1, "lr lists 0.1 more than once"),
+    ({"lr": [0.1, 0.1]}, 1, 1, "trial optimizer=adam lr=0.1 seed=0 comes more than once"),
+    ({"optimizer": ["sgd"], "lr": [None, 0.05]}, 1, 1, "lr=0.05 seed=0 comes more than once"),
     ({"lr": [0.1]}, 0, 1, "seeds=0"),
     ({"lr": [0.1]}, [0, 0], 1, "without repeats"),
     ({"lr": [0.1]}, 1, 0, "workers=0"),

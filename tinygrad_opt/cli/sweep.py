@@ -28,7 +28,7 @@ def add_commands(commands):
                         help="seeds 0..N-1 for every combination")
     parser.add_argument("--workers", type=_args.positive_int, default=os.cpu_count() or 1,
                         help="local processes, one trial each at a time (1: one after "
-                             "another in this process)")
+                             "another in this process; with --ray local: Ray's CPUs)")
     parser.add_argument("--ray", metavar="ADDRESS",
                         help="run each trial as a Ray task: host:port or auto (a running "
                              "cluster), local (start Ray on this machine)")
