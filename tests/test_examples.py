@@ -26,6 +26,7 @@ EXPECTED = {
     "gradient_descent_variants.py": ["gd_variants.png", "local_minima.png"],
     "momentum.py": ["momentum_ravine.png", "momentum_averages.png", "momentum_ball.png"],
     "overfitting_and_stopping.py": ["overfitting.png", "stopping_rules.png", "barrier.png"],
+    "sweep_optimizers.py": ["sweep_lr_sensitivity.png", "sweep_linear_scaling.png"],
 }
 
 

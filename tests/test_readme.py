@@ -17,4 +17,4 @@ def test_readme_python_blocks_run():
 def test_readme_quickstart_has_the_two_commands():
     text = README.read_text()
     assert 'pip install -e . && tinygrad-opt train' in text
-    assert 'pip install -e ".[test]" && pytest -q' in text
+    assert 'pip install -e ".[test,ray]" && pytest -q' in text

@@ -2,7 +2,8 @@
 
 ``fit`` trains a model over a DataLoader and returns a ``History``; a NaN or infinite loss
 or gradient raises ``TrainingDiverged`` with the model at its last good weights;
-``checkpoint=``/``resume=`` save and continue runs exactly. This layer imports tensor,
+``checkpoint=``/``resume=`` save and continue runs exactly; ``sweep`` trains the standard
+recipe over a grid of options and seeds, locally or on Ray. This layer imports tensor,
 autograd, nn-free helpers and ``_random`` only (never viz, cli or matplotlib).
 """
 from tinygrad_opt.train.callbacks import (AnyOf, Callback, ConvergenceThreshold, EarlyStopping,
@@ -14,10 +15,11 @@ from tinygrad_opt.train.loop import TrainingDiverged, TrainingState, evaluate, f
 from tinygrad_opt.train.lr_find import lr_find, suggest_lr
 from tinygrad_opt.train.metrics import accuracy
 from tinygrad_opt.train.progress import ProgressBar
+from tinygrad_opt.train.sweep import read_results, sweep
 
 __all__ = [
     "fit", "evaluate", "History", "TrainingDiverged", "TrainingState", "CheckpointLocked",
     "Callback", "AnyOf", "EarlyStopping", "LossThreshold", "ConvergenceThreshold",
     "MetricThreshold", "MaxIterations", "MaxDuration", "LearningRateScheduler",
-    "lr_find", "suggest_lr", "accuracy", "ProgressBar",
+    "lr_find", "suggest_lr", "accuracy", "ProgressBar", "sweep", "read_results",
 ]
