@@ -10,6 +10,7 @@ import os
 from .. import data
 from ..train import lr_find, recipe
 from ..train import resume as resume_io
+from ..train.model_file import save_model
 from ..viz.curves import plot_history, plot_lr_find
 from . import _args
 
@@ -100,6 +101,7 @@ def run_train(args):
         json.dump(summary, stream, indent=2)
     plot_history(history, title=f"{config['dataset']}: {config['optimizer']}",
                  path=os.path.join(out, "history.png"))
+    save_model(os.path.join(out, "model.npz"), run, config)
     _print_table(results, len(history.epoch), seconds)
     print(f"wrote {os.path.join(out, 'summary.json')} and history.png")
     return 0
