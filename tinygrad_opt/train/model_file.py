@@ -27,7 +27,7 @@ from .. import serialization
 from ..autograd import no_grad
 from ..tensor import Tensor
 from . import recipe
-from .predict import predict
+from .predict import predict as model_outputs
 
 _FORMAT = "tinygrad_opt.model"
 _VERSION = 1
@@ -96,7 +96,7 @@ class TrainedModel:
 
     def logits(self, X, batch_size=None):
         """The model's outputs for raw rows X (``train.predict`` on ``transform(X)``)."""
-        return predict(self.model, self.transform(X), batch_size=batch_size)
+        return model_outputs(self.model, self.transform(X), batch_size=batch_size)
 
     def predict_proba(self, X, batch_size=None):
         """Class probabilities ``softmax(logits)`` per row, in float64 (each row sums to 1 to
