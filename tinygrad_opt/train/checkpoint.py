@@ -17,6 +17,7 @@ Writing is atomic: the file is written to a temporary file in the same directory
 to disk, then renamed over ``path`` with ``os.replace``. A crash or an error mid-write
 leaves the previous checkpoint intact and no partial file behind.
 """
+import contextlib
 import json
 import os
 import tempfile
@@ -94,7 +95,8 @@ def save_tree(path, tree):
             os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
-        os.unlink(temporary)
+        with contextlib.suppress(FileNotFoundError):  # already renamed when interrupted late
+            os.unlink(temporary)
         raise
 
 
