@@ -9,7 +9,9 @@ previous framework's spinning BLAS or OpenMP threads are gone), in an order that
 from round to round. Ratios are computed within a round (``our time / their time``, below 1
 means tinygrad_opt is faster) and the table shows their median over the rounds, which
 cancels the slow drifts of a shared machine. NumPy's OpenBLAS and PyTorch get the same
-number of threads (``--threads``, default all cores), fixed before NumPy is imported.
+number of threads (``--threads``, default 1), fixed before NumPy is imported: in one process
+two thread pools that each want every core oversubscribe a small shared VM (on the 2-core
+one, 2 threads each made PyTorch's 64-64-10 step 400x slower).
 PyTorch uses ``Adam(fused=True)``, its fastest CPU setting.
 """
 import argparse
@@ -19,8 +21,7 @@ import sys
 import time
 
 PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-PARSER.add_argument("--threads", type=int, default=os.cpu_count(),
-                    help="BLAS / PyTorch threads (default: all cores)")
+PARSER.add_argument("--threads", type=int, default=1, help="BLAS and PyTorch threads")
 PARSER.add_argument("--rounds", type=int, default=15)
 PARSER.add_argument("--seconds", type=float, default=0.15,
                     help="timed seconds per framework per round, about")
