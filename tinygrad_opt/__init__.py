@@ -12,4 +12,4 @@ from .trace import trace_backward
 from .factories import (arange, full, ones, ones_like, rand, randn, tensor,
                         zeros, zeros_like)
 
-__version__ = "0.1.0"
+from ._version import __version__

@@ -27,6 +27,7 @@ leaves the previous file intact and no partial file behind.
 This module sits at the Tensor layer: it knows arrays and Tensors only, so that ``nn``,
 ``optim`` and ``train`` can all save through it.
 """
+import contextlib
 import json
 import os
 import tempfile
@@ -137,7 +138,8 @@ def save(obj, path):
             os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
-        os.unlink(temporary)
+        with contextlib.suppress(FileNotFoundError):  # already renamed when interrupted late
+            os.unlink(temporary)
         raise
 
 

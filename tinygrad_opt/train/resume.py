@@ -203,6 +203,7 @@ def restore(path, state, scheduler, loaders, callback, record):
     state.step = tree["step"]
     state.seconds_before = tree["seconds"]
     state.stop_reason = tree["stop_reason"]
+    state.stopped_by = state.history.stopped_by if state.stop_reason is not None else None
     if tree["history"]["history"]:
         state.logs = {name: values[-1] for name, values in tree["history"]["history"].items()}
     return tree["epoch"]
