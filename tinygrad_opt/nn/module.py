@@ -5,6 +5,8 @@ A Module finds its parameters, sub-modules and buffers by looking at its attribu
 layers; nothing needs registering except buffers (plain NumPy arrays such as BatchNorm's
 running statistics). Names are dotted paths, e.g. ``layers.2.weight``.
 """
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..tensor import Tensor
@@ -242,6 +244,10 @@ class Module:
             TypeError: a value's dtype cannot be cast to the target's without changing kind
                 (strings, or floats into the integer ``num_batches_tracked``).
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict takes a dict of arrays (model.state_dict(), or "
+                            f"tg.load(path) of one), got {type(state_dict).__name__} "
+                            f"{state_dict!r:.60}")
         targets = self._state_arrays()
         missing = [name for name in targets if name not in state_dict]
         unexpected = [name for name in state_dict if name not in targets]

@@ -30,6 +30,10 @@ def check_loader(name, loader):
     """A loader is iterated once per epoch, so it must be re-iterable (not a generator)."""
     if loader is None and name == "val_loader":
         return
+    if isinstance(loader, np.ndarray) or (isinstance(loader, (tuple, list)) and loader
+                                          and isinstance(loader[0], np.ndarray)):
+        raise TypeError(f"{name} is raw data ({type(loader).__name__}), not batches: wrap "
+                        f"the arrays in a loader, {name}=data.DataLoader(X, y)")
     try:
         iterator = iter(loader)
     except TypeError:
@@ -60,6 +64,10 @@ def check_optimizer_covers_model(model, loss_fn, optimizer, scheduler):
     if owned and not trained & owned:
         raise ValueError("the optimizer holds none of the model's parameters (was it built "
                          "on another model?): create it with optimizer(model.parameters())")
+    if isinstance(scheduler, type):
+        raise TypeError(f"scheduler is the class {scheduler.__name__}, not a scheduler: pass "
+                        f"an instance built on this optimizer, e.g. "
+                        f"{scheduler.__name__}(optimizer, ...)")
     if scheduler is not None and getattr(scheduler, "optimizer", optimizer) is not optimizer:
         raise ValueError(f"the scheduler {type(scheduler).__name__} was built on another "
                          f"optimizer, so it would never change this one's learning rate")

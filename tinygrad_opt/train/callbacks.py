@@ -21,6 +21,7 @@ The rules, with ``J_e`` the monitored value after epoch ``e`` and ``t`` the opti
 * ``EarlyStopping``:        no improvement by more than ``min_delta`` for ``patience`` epochs
 """
 import math
+import numbers
 
 
 class Callback:
@@ -359,6 +360,8 @@ class MaxDuration(Callback):
     """
 
     def __init__(self, seconds):
+        if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
+            raise TypeError(f"seconds must be a number, got {seconds!r}")
         if not seconds > 0:
             raise ValueError(f"seconds must be > 0, got {seconds!r}")
         self.seconds = float(seconds)
