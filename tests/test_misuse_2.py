@@ -101,6 +101,8 @@ MISUSES = [
     ("clip with lo above hi", lambda tmp: T([1.0]).clip(3, 1), ValueError, "3"),
     ("zeros of a negative size", lambda tmp: tg.zeros(-1, 2), ValueError, "-1"),
     ("arange with step 0", lambda tmp: tg.arange(0, 5, 0), ValueError, "step"),
+    ("seed as a string", lambda tmp: tg.manual_seed("0"), TypeError, "'0'"),
+    ("negative seed", lambda tmp: tg.manual_seed(-1), ValueError, "-1"),
     ("misspelt dtype", lambda tmp: T([1.0], dtype="flaot32"), TypeError, "flaot32"),
     ("custom Function called as an instance",
      lambda tmp: _function(lambda self, x: x, lambda self, g: (g,))()(T([1.0])),
@@ -315,6 +317,17 @@ def test_misuse_raises_a_clear_error(call, error, words, tmp_path):
 
 def test_one_element_tensors_are_true_or_false_like_numbers():
     assert bool(T(1.0)) and not bool(T([0.0])) and not bool(T([[0]]))
+
+
+@pytest.mark.parametrize("owner", ["optimizer", "model"])
+def test_zero_grad_set_to_none_false_gives_zeros(owner):
+    model = _model()
+    model(np.ones((2, 4))).sum().backward()
+    target = optim.SGD(model.parameters(), lr=0.1) if owner == "optimizer" else model
+    target.zero_grad(set_to_none=False)
+    assert all(np.array_equal(p.grad, np.zeros(p.shape)) for p in model.parameters())
+    target.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
 
 
 def test_small_mnist_files_load(tmp_path):

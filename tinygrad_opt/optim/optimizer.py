@@ -102,12 +102,16 @@ class Optimizer:
         group["params"] = params
         self.param_groups.append(group)
 
-    def zero_grad(self):
-        """Set every parameter's ``.grad`` to None (PyTorch's ``set_to_none=True``): the next
-        backward then hands out new gradient arrays."""
+    def zero_grad(self, set_to_none=True):
+        """Set every parameter's ``.grad`` to None (PyTorch's default ``set_to_none=True``):
+        the next backward then hands out new gradient arrays; with ``set_to_none=False``,
+        gradients that exist become zeros instead."""
         for group in self.param_groups:
             for param in group["params"]:
-                param.grad = None
+                if set_to_none or param.grad is None:
+                    param.grad = None
+                else:
+                    param.grad = np.zeros_like(param.grad)
 
     def step(self, closure=None):
         """Update every parameter that has a gradient, one kernel call each; parameters whose
