@@ -236,6 +236,26 @@ MISUSES = [
     ("monitor misspelt", lambda tmp: _fit(callbacks=[train.EarlyStopping(monitor="val_los")]),
      ValueError, "'val_los'"),
     ("MaxDuration as a string", lambda tmp: train.MaxDuration("60"), TypeError, "'60'"),
+    ("loss with reduction='none'", lambda tmp: _fit(loss_fn=nn.CrossEntropyLoss(reduction="none")),
+     ValueError, "reduction='none'"),
+    ("accuracy of a regression",
+     lambda tmp: _fit(loss_fn=nn.MSELoss(), metrics=("accuracy",),
+                      train_loader=data.DataLoader(np.ones((8, 4)), np.ones((8, 2)))),
+     ValueError, "metrics=()"),
+    ("optimizer None", lambda tmp: _fit(optimizer=None), TypeError, "got None"),
+    ("batches of three", lambda tmp: _fit(train_loader=[(np.ones((2, 4)), np.zeros(2, int), 0)]),
+     TypeError, "train_loader[0]"),
+    ("lr_lambda returning None",
+     lambda tmp: _step_lambda(lambda epoch: None), TypeError, "lr_lambda(0) returned None"),
+    ("LearningRateScheduler fn returning None",
+     lambda tmp: _fit(callbacks=[train.LearningRateScheduler(lambda epoch, lr: None)]),
+     TypeError, "returned None"),
+    ("fractional patience", lambda tmp: train.EarlyStopping(patience=2.5), TypeError, "2.5"),
+    ("MetricThreshold with the monitor first", lambda tmp: train.MetricThreshold("val_acc", 0.9),
+     TypeError, "'val_acc'"),
+    ("save_model with path last",
+     lambda tmp: train.save_model({"model": None}, str(tmp / "m.npz"), {}),
+     TypeError, "save_model(path, run, config)"),
     ("epochs as a string", lambda tmp: _fit(epochs="3"), TypeError, "'3'"),
     ("lr_find range upside down",
      lambda tmp: train.lr_find(_model(), nn.CrossEntropyLoss(), _sgd(),
@@ -275,6 +295,13 @@ MISUSES = [
          np.vstack([np.ones(64), np.full(64, np.nan)])),
      ValueError, "rows [1]"),
 ]
+
+
+def _step_lambda(function):
+    optimizer = _sgd()
+    scheduler = optim.lr_scheduler.LambdaLR(optimizer, function)
+    optimizer.step()
+    scheduler.step()
 
 
 def _grad_of_wrong_shape_step():

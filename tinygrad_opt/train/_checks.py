@@ -24,6 +24,9 @@ def check_loss_fn(loss_fn):
     if not callable(loss_fn):
         raise TypeError(f"loss_fn must be callable as loss_fn(outputs, targets), got a "
                         f"{type(loss_fn).__name__}")
+    if getattr(loss_fn, "reduction", None) == "none":
+        raise ValueError(f"{type(loss_fn).__name__}(reduction='none') gives one loss per "
+                         f"sample; fit needs one number to minimise: use 'mean' or 'sum'")
 
 
 def check_loader(name, loader):
@@ -34,6 +37,12 @@ def check_loader(name, loader):
                                           and isinstance(loader[0], np.ndarray)):
         raise TypeError(f"{name} is raw data ({type(loader).__name__}), not batches: wrap "
                         f"the arrays in a loader, {name}=data.DataLoader(X, y)")
+    if isinstance(loader, (tuple, list)):
+        for index, batch in enumerate(loader):
+            if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+                got = f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else ""
+                raise TypeError(f"{name}[{index}] must be an (inputs, targets) pair, got a "
+                                f"{type(batch).__name__}{got}")
     try:
         iterator = iter(loader)
     except TypeError:
@@ -57,6 +66,9 @@ def check_loader_widths(train_loader, val_loader):
 def check_optimizer_covers_model(model, loss_fn, optimizer, scheduler):
     """The optimizer must train some of the model's parameters; the scheduler must drive
     this optimizer."""
+    if not hasattr(optimizer, "param_groups"):
+        raise TypeError(f"optimizer must be an optimizer built on the model's parameters, "
+                        f"e.g. optim.SGD(model.parameters(), lr=0.1), got {optimizer!r:.60}")
     trained = {id(param) for group in optimizer.param_groups for param in group["params"]}
     owned = {id(param) for param in model.parameters()}
     if hasattr(loss_fn, "parameters"):

@@ -172,6 +172,8 @@ class EarlyStopping(Callback):
 
     def __init__(self, monitor="val_loss", patience=0, min_delta=0.0, mode="auto",
                  restore_best_weights=False):
+        if isinstance(patience, bool) or not isinstance(patience, numbers.Integral):
+            raise TypeError(f"patience must be an int (epochs), got {patience!r}")
         if patience < 0 or min_delta < 0:
             raise ValueError(f"patience and min_delta must be >= 0, got {patience}, {min_delta}")
         self.monitor = monitor
@@ -308,6 +310,9 @@ class MetricThreshold(Callback):
     """
 
     def __init__(self, threshold, monitor="val_accuracy", mode="auto"):
+        if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
+            raise TypeError(f"threshold must be a number, got {threshold!r} (the arguments are "
+                            f"threshold, monitor: MetricThreshold(0.9, 'val_accuracy'))")
         self.threshold = float(threshold)
         self.monitor = monitor
         self.mode = _resolve_mode(mode, monitor)
@@ -395,7 +400,11 @@ class LearningRateScheduler(Callback):
 
     def on_epoch_begin(self, state):
         for group in state.optimizer.param_groups:
-            lr = float(self.fn(state.epoch, group["lr"]))
+            lr = self.fn(state.epoch, group["lr"])
+            if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+                raise TypeError(f"LearningRateScheduler: fn({state.epoch}, {group['lr']}) "
+                                f"returned {lr!r}; it must return the new learning rate")
+            lr = float(lr)
             if not (math.isfinite(lr) and lr >= 0.0):
                 raise ValueError(f"LearningRateScheduler: fn({state.epoch}, {group['lr']}) "
                                  f"returned {lr}; a learning rate must be finite and >= 0")

@@ -41,6 +41,10 @@ def save_model(path, run, config):
         run: the dict returned by ``recipe.run`` (``model``, ``scaler``, ``splits``).
         config: the options of the run, as returned by ``recipe.resolve``.
     """
+    if not isinstance(run, dict) or not isinstance(config, dict):
+        raise TypeError(f"save_model(path, run, config) takes the dicts of recipe.run and "
+                        f"recipe.resolve after the path, got {type(run).__name__} and "
+                        f"{type(config).__name__}")
     scaler, classes = run["scaler"], recipe.class_labels(run["splits"])
     architecture = {name: config[name] for name in _ARCHITECTURE}
     architecture.update(in_features=int(scaler.n_features_in_), out_features=len(classes))
