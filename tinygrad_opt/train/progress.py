@@ -1,7 +1,8 @@
 """What ``fit`` shows while it trains, chosen for where it runs.
 
-* In a Jupyter kernel: tqdm's notebook bar, one per epoch, when ``ipywidgets`` can be
-  imported; plain lines otherwise (a kernel's stdout is not a terminal, the cell shows them).
+* In a Jupyter kernel: tqdm's notebook bar while an epoch runs (when ``ipywidgets`` can be
+  imported), replaced by the epoch's plain line when it ends, so that the cell keeps one
+  line per epoch (also in the saved notebook, where a widget's text is its first state).
 * When stdout is a terminal: a tqdm bar per epoch on stderr (stdout when only stdout is a
   terminal), left in place with the epoch's numbers once it is full.
 * Otherwise (a pipe, ``| tee``, ``nohup``, a log file, CI): one plain line per epoch on
@@ -88,7 +89,7 @@ class Progress:
             return
         description = f"Epoch {epoch + 1:>{self.width}}/{self.epochs}"
         if self.mode == "notebook":
-            self.bar = _notebook_tqdm()(total=steps, desc=description, leave=True)
+            self.bar = _notebook_tqdm()(total=steps, desc=description, leave=False)
         else:
             stream = sys.stderr if _is_terminal(sys.stderr) else sys.stdout
             self.bar = terminal_tqdm(total=steps, desc=description, leave=True, file=stream,
@@ -104,11 +105,12 @@ class Progress:
 
     def end_epoch(self, epoch, logs, seconds):
         """Show the finished epoch's ``logs`` (``{name: float}``) and wall time."""
-        if self.bar is not None:
+        if self.mode == "bar":
             self.bar.set_postfix_str(format_logs(logs), refresh=False)
-            self.bar.close()
-            self.bar = None
-        elif self.mode == "lines":
+            self.abandon()
+            return
+        self.abandon()
+        if self.mode in ("lines", "notebook"):
             self._write(f"epoch {epoch + 1:>{self.width}}/{self.epochs}  {format_logs(logs)}  "
                         f"{seconds:.2f} s")
 
