@@ -171,3 +171,35 @@ def test_version_falls_back_to_setup_cfg_when_not_installed():
     config = configparser.ConfigParser()
     config.read(ROOT / "setup.cfg")
     assert result.stdout.strip() == config["metadata"]["version"]
+
+
+@pytest.mark.parametrize("size", [(40, 100), (0, 0)])
+def test_in_a_terminal_a_bar_runs_during_each_epoch_then_its_line(size, tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
+    run = subprocess.Popen([sys.executable, "-m", "tinygrad_opt", "train", "--epochs", "3",
+                            "--out", str(tmp_path)], env=ENV, stdin=follower, stdout=follower,
+                           stderr=follower)
+    os.close(follower)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(leader)
+    assert run.wait(timeout=240) == 0
+    text = drawn.decode()
+    assert [f"Epoch {epoch}/3:   0%" in text for epoch in (1, 2, 3)] == [True] * 3
+    lines = [line.split("\r")[-1] for line in text.splitlines()]
+    epochs = [line for line in lines if line.startswith("epoch ")]
+    assert [line.split()[1] for line in epochs] == ["1/3", "2/3", "3/3"]
+    assert all("val_accuracy" in line for line in epochs)
+    assert "finished: 3/3 epochs (the epoch budget)" in lines

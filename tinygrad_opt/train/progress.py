@@ -1,18 +1,21 @@
 """What ``fit`` shows while it trains, chosen for where it runs.
 
-* In a Jupyter kernel: tqdm's notebook bar while an epoch runs (when ``ipywidgets`` can be
-  imported), replaced by the epoch's plain line when it ends, so that the cell keeps one
-  line per epoch (also in the saved notebook, where a widget's text is its first state).
-* When stdout is a terminal: a tqdm bar per epoch on stderr (stdout when only stdout is a
-  terminal), left in place with the epoch's numbers once it is full.
-* Otherwise (a pipe, ``| tee``, ``nohup``, a log file, CI): one plain line per epoch on
-  stdout, flushed at once::
+Every epoch ends with one plain line on stdout, flushed at once::
 
-      epoch  3/20  loss 0.1234  lr 0.001  accuracy 0.9612  val_loss 0.1301  0.41 s
+    epoch  3/20  loss 0.1234  lr 0.001  accuracy 0.9612  val_loss 0.1301  0.41 s
+
+While an epoch runs, a bar shows its steps where one can be drawn, and is removed when the
+epoch's line is written (a line holds every number, where a bar's width would cut them):
+
+* in a terminal (stdout or stderr), tqdm's bar on stderr (on stdout if only it is one);
+* in a Jupyter kernel, tqdm's notebook bar when ``ipywidgets`` can be imported (the cell
+  keeps the lines, also in the saved notebook, where a widget's text is its first state);
+* nothing else in a pipe, ``| tee``, ``nohup``, a log file or CI: just the lines.
 
 Whatever ends the run is said in one line at the end (``Progress.finish``). The per-step
 cost is one call that adds to a counter (tqdm redraws at most every 0.1 s).
 """
+import os
 import sys
 
 from tqdm import tqdm as terminal_tqdm
@@ -32,6 +35,14 @@ def _is_terminal(stream):
         return bool(isatty and isatty())
     except ValueError:  # a closed stream
         return False
+
+
+def _columns(stream):
+    """The width of the terminal ``stream`` is, or 0 when it is unknown."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
 
 
 def _notebook_tqdm():
@@ -92,8 +103,10 @@ class Progress:
             self.bar = _notebook_tqdm()(total=steps, desc=description, leave=False)
         else:
             stream = sys.stderr if _is_terminal(sys.stderr) else sys.stdout
-            self.bar = terminal_tqdm(total=steps, desc=description, leave=True, file=stream,
-                                     dynamic_ncols=True)
+            sized = _columns(stream) > 0  # a terminal of unknown size is taken as 80 x 24
+            self.bar = terminal_tqdm(total=steps, desc=description, leave=False, file=stream,
+                                     dynamic_ncols=sized, ncols=None if sized else 80,
+                                     nrows=None if sized else 24)
 
     def step(self, running_loss):
         """Count one step; ``running_loss`` is the epoch's mean loss so far."""
@@ -105,12 +118,8 @@ class Progress:
 
     def end_epoch(self, epoch, logs, seconds):
         """Show the finished epoch's ``logs`` (``{name: float}``) and wall time."""
-        if self.mode == "bar":
-            self.bar.set_postfix_str(format_logs(logs), refresh=False)
-            self.abandon()
-            return
         self.abandon()
-        if self.mode in ("lines", "notebook"):
+        if self.enabled:
             self._write(f"epoch {epoch + 1:>{self.width}}/{self.epochs}  {format_logs(logs)}  "
                         f"{seconds:.2f} s")
 
