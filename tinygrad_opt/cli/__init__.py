@@ -5,6 +5,7 @@
     tinygrad-opt train --dataset mnist --data-dir ~/mnist --hidden 256,128 --epochs 10
     tinygrad-opt lr-find --optimizer sgd
     tinygrad-opt sweep --optimizer sgd adam --lr 0.01 0.1 --seeds 3   # every combination
+    tinygrad-opt predict runs/<run>/model.npz rows.csv --proba        # a trained model applied
 
 Each command lives in its own module of this package and registers itself with
 ``add_command(commands)``; ``main`` parses, dispatches and turns the errors a user can
@@ -16,11 +17,12 @@ import sys
 
 from .._version import __version__
 from ..train import CheckpointLocked, TrainingDiverged, TrainingInterrupted
+from . import predict as predict_command
 from . import sweep as sweep_command
 from . import train as train_command
 from ._args import Parser
 
-COMMANDS = (train_command, sweep_command)
+COMMANDS = (train_command, predict_command, sweep_command)
 
 
 def build_parser():

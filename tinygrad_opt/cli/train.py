@@ -10,6 +10,7 @@ import os
 from .. import data
 from ..train import TrainingDiverged, TrainingInterrupted, lr_find, recipe
 from ..train import resume as resume_io
+from ..train.model_file import save_model
 from ..train.loop import end_line
 from ..viz.curves import plot_history, plot_lr_find
 from . import _args, _output
@@ -102,8 +103,9 @@ def run_train(args):
         print(summary["stop_reason"])
     plot_history(history, title=f"{config['dataset']}: {config['optimizer']}",
                  path=os.path.join(out, "history.png"))
+    save_model(os.path.join(out, "model.npz"), run, config)
     _print_table(results, len(history.epoch), seconds)
-    print(f"wrote {os.path.join(out, 'summary.json')} and history.png")
+    print(f"wrote {os.path.join(out, 'summary.json')}, history.png and model.npz")
     return 0
 
 

@@ -3,7 +3,9 @@
 ``fit`` trains a model over a DataLoader and returns a ``History``; a NaN or infinite loss
 or gradient raises ``TrainingDiverged`` with the model at its last good weights, Ctrl-C
 ``TrainingInterrupted`` (a ``KeyboardInterrupt``) between steps;
-``checkpoint=``/``resume=`` save and continue runs exactly; ``sweep`` trains the standard
+``checkpoint=``/``resume=`` save and continue runs exactly; ``predict`` runs a model in eval
+mode without a graph; ``save_model``/``load_model`` write and rebuild a recipe run's model
+file (architecture, weights, input scaling, class labels); ``sweep`` trains the standard
 recipe over a grid of options and seeds, locally or on Ray. This layer imports tensor,
 autograd, nn-free helpers and ``_random`` only (never viz, cli or matplotlib).
 """
@@ -16,6 +18,8 @@ from tinygrad_opt.train.history import History
 from tinygrad_opt.train.loop import TrainingDiverged, TrainingState, evaluate, fit
 from tinygrad_opt.train.lr_find import lr_find, suggest_lr
 from tinygrad_opt.train.metrics import accuracy
+from tinygrad_opt.train.model_file import TrainedModel, load_model, save_model
+from tinygrad_opt.train.predict import predict
 from tinygrad_opt.train.sweep import read_results, sweep
 
 __all__ = [
@@ -24,4 +28,5 @@ __all__ = [
     "Callback", "AnyOf", "EarlyStopping", "LossThreshold", "ConvergenceThreshold",
     "MetricThreshold", "MaxIterations", "MaxDuration", "LearningRateScheduler",
     "lr_find", "suggest_lr", "accuracy", "sweep", "read_results",
+    "predict", "load_model", "save_model", "TrainedModel",
 ]

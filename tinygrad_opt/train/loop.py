@@ -24,7 +24,6 @@ import time
 import numpy as np
 
 from tinygrad_opt.autograd import no_grad
-from tinygrad_opt.optim.lr_scheduler import ReduceLROnPlateau
 from tinygrad_opt.train import _checks, _snapshot
 from tinygrad_opt.train import resume as resume_io
 from tinygrad_opt.train._batch import as_input, as_target
@@ -125,7 +124,7 @@ def _scheduler_mode(scheduler):
     """``None``, ``"batch"``, ``"plateau"`` or ``"epoch"``: when and how to step it."""
     if scheduler is None:
         return None
-    if isinstance(scheduler, ReduceLROnPlateau):
+    if getattr(scheduler, "needs_metric", False):
         return "plateau"
     return getattr(scheduler, "step_interval", "epoch")
 

@@ -173,6 +173,12 @@ def load_splits(config):
     return splits, scaler
 
 
+def class_labels(splits):
+    """The labels ``0 .. K-1`` that the model's K outputs stand for (K = the largest label in
+    any split, plus one)."""
+    return np.arange(int(max(y.max() for _, y in splits.values())) + 1)
+
+
 def _norm_layer(kind, width):
     if kind == "batch":
         return nn.BatchNorm1d(width)
@@ -182,18 +188,22 @@ def _norm_layer(kind, width):
     return nn.GroupNorm(groups, width)
 
 
-def build_model(config, n_features, n_classes):
-    """``Dense -> [norm] -> activation -> [Dropout]`` per hidden width, then ``Dense``."""
+def build_model(config, n_features, n_classes, rng=None):
+    """``Dense -> [norm] -> activation -> [Dropout]`` per hidden width, then ``Dense``.
+
+    Uses the options ``hidden``, ``init``, ``norm``, ``activation`` and ``dropout`` of
+    ``config``; ``rng`` (default: the global generator) draws the initial weights.
+    """
     layers, width = [], n_features
     for hidden in config["hidden"]:
-        layers.append(nn.Dense(width, hidden, weight_init=config["init"]))
+        layers.append(nn.Dense(width, hidden, weight_init=config["init"], rng=rng))
         if config["norm"] != "none":
             layers.append(_norm_layer(config["norm"], hidden))
         layers.append(ACTIVATIONS[config["activation"]]())
         if config["dropout"] > 0:
-            layers.append(nn.Dropout(config["dropout"]))
+            layers.append(nn.Dropout(config["dropout"], rng=rng))
         width = hidden
-    layers.append(nn.Dense(width, n_classes, weight_init="xavier_uniform"))
+    layers.append(nn.Dense(width, n_classes, weight_init="xavier_uniform", rng=rng))
     return nn.Sequential(*layers)
 
 
@@ -266,8 +276,7 @@ def setup(config):
     """
     manual_seed(config["seed"])
     splits, scaler = load_splits(config)
-    n_classes = int(max(y.max() for _, y in splits.values())) + 1
-    model = build_model(config, splits["train"][0].shape[1], n_classes)
+    model = build_model(config, splits["train"][0].shape[1], len(class_labels(splits)))
     return splits, scaler, model, nn.CrossEntropyLoss(), build_optimizer(config, model)
 
 
