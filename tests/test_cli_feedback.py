@@ -79,11 +79,12 @@ def test_runs_started_in_the_same_second_get_their_own_folders(tmp_path, monkeyp
     runs = [subprocess.Popen([sys.executable, "-m", "tinygrad_opt", "train", "--epochs", "1"],
                              cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, text=True)
             for _ in range(2)]
-    outputs = [run.communicate(timeout=240)[0] for run in runs]
+    for run in runs:
+        run.communicate(timeout=240)
     assert [run.returncode for run in runs] == [0, 0]
-    written = [line.split()[1] for output in outputs for line in output.splitlines()
-               if line.startswith("wrote ")]
-    assert len(set(written)) == 2 and all(os.path.exists(tmp_path / path) for path in written)
+    folders = sorted(set(os.listdir(tmp_path / "runs")) - {os.path.basename(p) for p in paths})
+    assert len(folders) == 2
+    assert all((tmp_path / "runs" / folder / "summary.json").exists() for folder in folders)
 
 
 def _read_only_place(tmp_path):
