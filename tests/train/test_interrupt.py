@@ -73,3 +73,18 @@ def test_divergence_records_what_ended_the_run():
                   progress=False)
     history = caught.value.history
     assert history.stopped_by == "divergence" and "diverged" in history.stop_reason
+
+
+def test_a_second_ctrl_c_stops_at_once_and_says_the_weights_may_be_mid_step(problem):
+    class TwoSigints(train.Callback):
+        def on_step_end(self, state):
+            if state.step == 3:
+                os.kill(os.getpid(), signal.SIGINT)
+                os.kill(os.getpid(), signal.SIGINT)
+
+    model, loss_fn, opt, train_loader, _ = problem()
+    with pytest.raises(train.TrainingInterrupted) as caught:
+        train.fit(model, loss_fn, opt, train_loader, 5, callbacks=TwoSigints(), progress=False)
+    assert caught.value.at_once and "may have changed part of the weights" in str(caught.value)
+    assert isinstance(caught.value.__cause__, KeyboardInterrupt)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -32,7 +32,7 @@ from tinygrad_opt.train._lock import CheckpointLock
 from tinygrad_opt.train.callbacks import AnyOf, Callback, note_stopper
 from tinygrad_opt.train.history import History
 from tinygrad_opt.train.metrics import resolve_metrics
-from tinygrad_opt.train.progress import Progress
+from tinygrad_opt.train.progress import Progress, end_line
 
 
 class TrainingDiverged(RuntimeError):
@@ -365,7 +365,8 @@ class _Trainer:
             except (_Interrupt, KeyboardInterrupt) as error:
                 interrupted = TrainingInterrupted(
                     self.state.epoch, self.state.epochs, self.state.step, self.history,
-                    checkpoint, self.checkpoint_epochs)
+                    checkpoint, self.checkpoint_epochs,
+                    at_once=not isinstance(error, _Interrupt))
                 self._ended(interrupted, "interrupt", str(interrupted))
                 raise interrupted from (None if isinstance(error, _Interrupt) else error)
 
@@ -409,19 +410,6 @@ class _Trainer:
 
 class _Interrupt(Exception):
     """Raised inside the loop at a safe point after a SIGINT (see ``_interrupt``)."""
-
-
-def end_line(history, epochs):
-    """One line saying what ended a run that ``history`` records, out of ``epochs``."""
-    done = len(history.epoch)
-    if history.stopped_by in (None, "epochs"):
-        return f"finished: {done}/{epochs} epochs (the epoch budget)"
-    if history.stopped_by in ("divergence", "interrupt"):
-        return f"stopped after {done}/{epochs} epochs: {history.stop_reason}"
-    reason = history.stop_reason
-    if not reason.startswith(history.stopped_by):
-        reason = f"{history.stopped_by}: {reason}"
-    return f"stopped after {done}/{epochs} epochs by {reason}"
 
 
 def fit(model, loss_fn, optimizer, train_loader, epochs, val_loader=None, scheduler=None,

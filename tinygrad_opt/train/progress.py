@@ -134,3 +134,16 @@ class Progress:
         self.abandon()
         if self.enabled:
             self._write(line)
+
+
+def end_line(history, epochs):
+    """One line saying what ended a run that ``history`` records, out of ``epochs``."""
+    done = len(history.epoch)
+    if history.stopped_by in (None, "epochs"):
+        return f"finished: {done}/{epochs} epochs (the epoch budget)"
+    if history.stopped_by in ("divergence", "interrupt"):
+        return f"stopped after {done}/{epochs} epochs: {history.stop_reason}"
+    reason = history.stop_reason
+    if not reason.startswith(history.stopped_by):
+        reason = f"{history.stopped_by}: {reason}"
+    return f"stopped after {done}/{epochs} epochs by {reason}"
