@@ -204,3 +204,12 @@ def test_in_a_terminal_a_bar_runs_during_each_epoch_then_its_line(size, tmp_path
     assert [line.split()[1] for line in epochs] == ["1/3", "2/3", "3/3"]
     assert all("val_accuracy" in line for line in epochs)
     assert "finished: 3/3 epochs (the epoch budget)" in lines
+
+
+def test_a_diverged_run_still_writes_its_summary_saying_so(tmp_path):
+    result = tinygrad_opt("train", "--optimizer", "sgd", "--lr", "1e30", "--epochs", "2",
+                          "--out", str(tmp_path))
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["stopped_by"] == "divergence" and "lr=1e+30" in summary["stop_reason"]
+    assert summary["config"]["lr"] == summary["hyper_parameters"]["optimizer"]["lr"] == 1e30
