@@ -213,3 +213,22 @@ def test_a_diverged_run_still_writes_its_summary_saying_so(tmp_path):
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["stopped_by"] == "divergence" and "lr=1e+30" in summary["stop_reason"]
     assert summary["config"]["lr"] == summary["hyper_parameters"]["optimizer"]["lr"] == 1e30
+
+
+def test_piped_through_tee_the_terminal_gets_no_bar(tmp_path):
+    import pty
+    leader, follower = pty.openpty()
+    run = subprocess.Popen([sys.executable, "-m", "tinygrad_opt", "train", "--epochs", "2",
+                            "--out", str(tmp_path)], env=ENV, stdout=subprocess.PIPE,
+                           stderr=follower, text=True)
+    os.close(follower)
+    out, _ = run.communicate(timeout=240)
+    os.set_blocking(leader, False)
+    try:
+        drawn = os.read(leader, 65536)
+    except (BlockingIOError, OSError):
+        drawn = b""
+    os.close(leader)
+    assert run.returncode == 0 and drawn == b""
+    assert [line.split()[1] for line in out.splitlines() if line.startswith("epoch ")] == \
+        ["1/2", "2/2"]

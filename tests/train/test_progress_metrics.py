@@ -24,6 +24,8 @@ def test_mode_follows_the_streams(monkeypatch):
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     assert choose_mode() == "lines" and choose_mode(enabled=False) == "off"
     monkeypatch.setattr(sys, "stderr", FakeTerminal())
+    assert choose_mode() == "lines"  # | tee: the lines, no bar on the terminal's stderr
+    monkeypatch.setattr(sys, "stdout", FakeTerminal())
     assert choose_mode() == "bar"
     assert not in_notebook()
 

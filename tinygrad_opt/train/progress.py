@@ -7,7 +7,7 @@ Every epoch ends with one plain line on stdout, flushed at once::
 While an epoch runs, a bar shows its steps where one can be drawn, and is removed when the
 epoch's line is written (a line holds every number, where a bar's width would cut them):
 
-* in a terminal (stdout or stderr), tqdm's bar on stderr (on stdout if only it is one);
+* when stdout is a terminal, tqdm's bar on stderr (on stdout if stderr is redirected);
 * in a Jupyter kernel, tqdm's notebook bar when ``ipywidgets`` can be imported (the cell
   keeps the lines, also in the saved notebook, where a widget's text is its first state);
 * nothing else in a pipe, ``| tee``, ``nohup``, a log file or CI: just the lines.
@@ -61,7 +61,7 @@ def choose_mode(enabled=True):
         return "off"
     if in_notebook():
         return "notebook" if _notebook_tqdm() is not None else "lines"
-    if _is_terminal(sys.stdout) or _is_terminal(sys.stderr):
+    if _is_terminal(sys.stdout):  # with stdout in a pipe (| tee), a bar would garble
         return "bar"
     return "lines"
 
