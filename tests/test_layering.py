@@ -1,4 +1,4 @@
-"""Imports flow one way (see STYLE.md): each layer imports only from layers below it."""
+"""Imports flow one way (see CONTRIBUTING.md): each layer imports only from layers below it."""
 import ast
 import pathlib
 
