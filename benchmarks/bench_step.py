@@ -1,28 +1,44 @@
 """Full training step (forward, loss, backward, Adam step, zero_grad) of float32 ReLU MLPs:
 tinygrad_opt vs a hand-written NumPy MLP (the floor) vs PyTorch eager CPU.
 
-Usage: python benchmarks/bench_step.py [--rounds 3] [--out benchmarks/results/step.md]
+Usage: python benchmarks/bench_step.py [--threads N] [--rounds 15] [--seconds 0.15]
 
-Each framework runs in its own worker process (as users run them: PyTorch's OpenMP threads
-and NumPy's OpenBLAS threads, sharing a process, slow each other down), and the workers
-alternate over ``--rounds`` rounds so that slow drifts of the machine hit all of them; the
-table shows the median over rounds of each worker's median step time. PyTorch uses
-``Adam(fused=True)`` (its fastest CPU setting) and as many threads as NumPy's BLAS (all
-cores unless OPENBLAS_NUM_THREADS says otherwise). Ratios are ``our time / their time``:
-below 1 means tinygrad_opt is faster.
+All three frameworks live in one process, built once per case, and take turns: each round
+runs every framework for a block of steps (a few untimed warm-up steps first, so that the
+previous framework's spinning BLAS or OpenMP threads are gone), in an order that rotates
+from round to round. Ratios are computed within a round (``our time / their time``, below 1
+means tinygrad_opt is faster) and the table shows their median over the rounds, which
+cancels the slow drifts of a shared machine. NumPy's OpenBLAS and PyTorch get the same
+number of threads (``--threads``, default 1), fixed before NumPy is imported: in one process
+two thread pools that each want every core oversubscribe a small shared VM (on the 2-core
+one, 2 threads each made PyTorch's 64-64-10 step 400x slower).
+PyTorch uses ``Adam(fused=True)``, its fastest CPU setting.
 """
 import argparse
-import json
 import os
-import subprocess
+import statistics
 import sys
+import time
 
-import numpy as np
+PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+PARSER.add_argument("--threads", type=int, default=1, help="BLAS and PyTorch threads")
+PARSER.add_argument("--rounds", type=int, default=15)
+PARSER.add_argument("--seconds", type=float, default=0.15,
+                    help="timed seconds per framework per round, about")
+PARSER.add_argument("--cases", default="0,1,2", help="which cases to run, e.g. 0,1")
+PARSER.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                  "results", "step.md"))
+ARGS = PARSER.parse_args() if __name__ == "__main__" else None
+if ARGS is not None:  # BLAS reads these once, when NumPy is first imported
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = str(ARGS.threads)
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _machine import describe_machine, write_report  # noqa: E402
 from _mlp_numpy import NumpyMLP  # noqa: E402
-from _timing import blocked_medians, format_table  # noqa: E402
+from _timing import format_table  # noqa: E402
 
 import tinygrad_opt as tg  # noqa: E402
 
@@ -32,7 +48,8 @@ except ImportError:
     torch = None
 
 CASES = [((64, 64, 10), 32), ((784, 256, 128, 10), 128), ((784, 1024, 1024, 10), 256)]
-TARGETS_VS_TORCH = {(64, 64, 10): 0.4, (784, 256, 128, 10): 0.8, (784, 1024, 1024, 10): 1.0}
+GOALS_VS_TORCH = {(64, 64, 10): 0.3, (784, 256, 128, 10): 1.0, (784, 1024, 1024, 10): 0.95}
+WARMUP = 3  # untimed steps at the start of every block
 
 
 def make_ours(sizes, X, y):
@@ -73,62 +90,71 @@ def make_torch(sizes, X, y):
     return step
 
 
-def measure(framework, steps):
-    """Worker: median seconds per step of one framework for every case."""
-    makers = {"tinygrad_opt": make_ours, "numpy": make_numpy, "torch": make_torch}
-    medians, rng = [], np.random.default_rng(0)
-    for sizes, batch in CASES:
-        X = rng.normal(size=(batch, sizes[0])).astype(np.float32)
-        y = rng.integers(0, sizes[-1], batch)
-        step = makers[framework](sizes, X, y)
-        multiply_adds = batch * sum(a * b for a, b in zip(sizes, sizes[1:]))
-        count = int(min(steps, max(20, 5e9 // multiply_adds)))
-        medians.append(blocked_medians({framework: step}, rounds=1, block=count,
-                                       discard=5)[framework])
-    return medians
+def seconds_per_step(step, count):
+    """Mean seconds per step over ``count`` steps, after ``WARMUP`` untimed ones."""
+    for _ in range(WARMUP):
+        step()
+    start = time.perf_counter()
+    for _ in range(count):
+        step()
+    return (time.perf_counter() - start) / count
 
 
-def run(rounds, steps):
-    frameworks = ["tinygrad_opt", "numpy"] + (["torch"] if torch is not None else [])
-    samples = {name: [] for name in frameworks}
-    for _ in range(rounds):
-        for name in frameworks:
-            worker = subprocess.run([sys.executable, __file__, "--worker", name,
-                                     "--steps", str(steps)],
-                                    capture_output=True, text=True, check=True)
-            samples[name].append(json.loads(worker.stdout.splitlines()[-1]))
-    times = {name: np.median(np.array(runs), axis=0) for name, runs in samples.items()}
-    rows = []
-    for case, ((sizes, batch), ours) in enumerate(zip(CASES, times["tinygrad_opt"])):
-        floor = times["numpy"][case]
-        theirs = times["torch"][case] if "torch" in times else None
-        target = TARGETS_VS_TORCH[sizes]
-        rows.append(["-".join(map(str, sizes)), batch, f"{ours * 1e6:.0f}",
-                     f"{floor * 1e6:.0f}", f"{theirs * 1e6:.0f}" if theirs else "n/a",
-                     f"{ours / floor:.2f}x (<= 1.25x)",
-                     f"{ours / theirs:.2f}x (<= {target}x)" if theirs else "n/a"])
-    headers = ["MLP", "batch", "ours us", "numpy us", "torch us", "ours/numpy", "ours/torch"]
-    return format_table(headers, rows)
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=500, help="timed steps per case, at most")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results",
-                                                      "step.md"))
-    args = parser.parse_args()
+def bench_case(sizes, batch, rounds, seconds):
+    """Per-round seconds per step of each framework, rounds interleaved; returns a dict
+    name -> list, entry k of every list from round k."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(batch, sizes[0])).astype(np.float32)
+    y = rng.integers(0, sizes[-1], batch)
+    steps = {"ours": make_ours(sizes, X, y), "numpy": make_numpy(sizes, X, y)}
     if torch is not None:
-        torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS", os.cpu_count())))
-    if args.worker:
-        print(json.dumps(measure(args.worker, args.steps)))
-        return
-    table = run(args.rounds, args.steps)
+        steps["torch"] = make_torch(sizes, X, y)
+    counts = {name: max(5, int(seconds / seconds_per_step(step, 5)))
+              for name, step in steps.items()}
+    names = list(steps)
+    samples = {name: [] for name in names}
+    for round_index in range(rounds):
+        order = names[round_index % len(names):] + names[:round_index % len(names)]
+        for name in order:
+            samples[name].append(seconds_per_step(steps[name], counts[name]))
+    return samples
+
+
+def paired(samples, other):
+    """Median over rounds of ours / other within the round."""
+    return statistics.median(a / b for a, b in zip(samples["ours"], samples[other]))
+
+
+def run(cases, rounds, seconds):
+    rows = []
+    for sizes, batch in cases:
+        samples = bench_case(sizes, batch, rounds, seconds)
+        micro = {name: statistics.median(times) * 1e6 for name, times in samples.items()}
+        vs_torch = "n/a"
+        if "torch" in samples:
+            vs_torch = f"{paired(samples, 'torch'):.2f}x (<= {GOALS_VS_TORCH[sizes]}x)"
+        rows.append(["-".join(map(str, sizes)), batch, f"{micro['ours']:.0f}",
+                     f"{micro['numpy']:.0f}",
+                     f"{micro['torch']:.0f}" if "torch" in micro else "n/a",
+                     f"{paired(samples, 'numpy'):.2f}x", vs_torch])
+    headers = ["MLP", "batch", "ours us", "numpy us", "torch us", "ours/numpy", "ours/torch"]
+    return format_table(headers, rows) + (
+        f"\nRatios: medians over {rounds} rounds of per-round ratios (paired); times: medians."
+        f" Goals vs PyTorch in brackets.")
+
+
+def main(args):
+    if torch is not None:
+        torch.set_num_threads(args.threads)
+    cases = [CASES[int(index)] for index in args.cases.split(",")]
+    table = run(cases, args.rounds, args.seconds)
     print(describe_machine(torch))
+    print(f"BLAS and PyTorch threads: {args.threads}")
     print(table)
-    write_report(args.out, "Training step: tinygrad_opt vs NumPy floor vs PyTorch", table, torch)
+    if len(cases) == len(CASES):
+        write_report(args.out, "Training step: tinygrad_opt vs NumPy floor vs PyTorch",
+                     f"BLAS and PyTorch threads: {args.threads}\n" + table, torch)
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)

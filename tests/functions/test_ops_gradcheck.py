@@ -155,6 +155,41 @@ def test_fused_linear_equals_matmul_plus_bias(rng, x_shape, with_bias):
     assert tg.gradcheck(lambda *t: t[0].linear(*t[1:]), inputs)
 
 
+@pytest.mark.parametrize("x_shape", [(5, 3), (2, 5, 3), (3,)], ids=str)
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_fused_linear_relu_equals_linear_then_relu_and_passes_gradcheck(
+        rng, x_shape, with_bias):
+    from tinygrad_opt.functions.linear import LinearReLU
+    x = tg.Tensor(rng.normal(size=x_shape), requires_grad=True)
+    w = tg.Tensor(rng.normal(size=(3, 4)), requires_grad=True)
+    b = tg.Tensor(rng.normal(size=(4,)), requires_grad=True)
+    inputs = [x, w, b] if with_bias else [x, w]
+    pre = x.linear(*inputs[1:]).data
+    assert np.abs(pre).min() > 1e-3  # no kink within gradcheck's eps
+    out = LinearReLU.apply(*inputs)
+    np.testing.assert_array_equal(out.data, np.maximum(pre, 0))
+    upstream = rng.normal(size=out.shape)
+    (out * upstream).sum().backward()
+    fused_grads = [t.grad for t in inputs]
+    for t in inputs:
+        t.zero_grad()
+    (x.linear(*inputs[1:]).relu() * upstream).sum().backward()
+    for fused, composed in zip(fused_grads, [t.grad for t in inputs]):
+        np.testing.assert_array_equal(fused, composed)
+    assert tg.gradcheck(lambda *t: LinearReLU.apply(*t), inputs)
+
+
+def test_fused_linear_relu_gradient_is_zero_where_the_output_is_zero():
+    from tinygrad_opt.functions.linear import LinearReLU
+    x = tg.Tensor([[1.0, -1.0]], requires_grad=True, dtype=np.float64)
+    w = tg.Tensor([[1.0, 2.0], [1.0, 1.0]], requires_grad=True, dtype=np.float64)
+    out = LinearReLU.apply(x, w)  # pre-activations [0, 1]: the first sits at the kink
+    out.sum().backward()
+    np.testing.assert_array_equal(out.data, [[0.0, 1.0]])
+    np.testing.assert_array_equal(w.grad, [[0.0, 1.0], [0.0, -1.0]])
+    np.testing.assert_array_equal(x.grad, [[2.0, 1.0]])
+
+
 def test_mean_over_empty_axis_is_nan_like_numpy():
     x = tg.Tensor(np.zeros((0, 3)), requires_grad=True)
     with np.errstate(invalid="ignore", divide="ignore"), pytest.warns(RuntimeWarning):

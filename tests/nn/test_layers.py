@@ -73,6 +73,34 @@ def test_mlp_parameters_pass_model_gradcheck(rng):
     assert report.passed, str(report)
 
 
+class _MyReLU(nn.ReLU):
+    """A subclass may change forward, so Sequential must not fuse it."""
+
+
+def test_sequential_fuses_dense_then_relu_with_the_same_numbers(rng):
+    dense, second = nn.Dense(3, 5, rng=rng), nn.Dense(5, 2, rng=rng)
+    X = rng.normal(size=(6, 3)).astype(np.float32)
+    runs = []
+    for model in (nn.Sequential(dense, nn.ReLU(), second),
+                  nn.Sequential(dense, _MyReLU(), second)):
+        model.zero_grad()
+        out = model(X)
+        F.cross_entropy(out, np.array([0, 1, 1, 0, 1, 0])).backward()
+        runs.append((out, [param.grad for param in model.parameters()]))
+    (fused, fused_grads), (plain, plain_grads) = runs
+    assert type(fused._ctx.parents[0]._ctx).__name__ == "LinearReLU"
+    assert type(plain._ctx.parents[0]._ctx).__name__ == "ReLU"
+    np.testing.assert_array_equal(fused.data, plain.data)
+    for a, b in zip(fused_grads, plain_grads):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_dense_relu_switch_is_max_of_the_affine_map(rng):
+    dense = nn.Dense(3, 4, bias=False, rng=rng)
+    X = rng.normal(size=(5, 3)).astype(np.float32)
+    np.testing.assert_array_equal(dense(X, relu=True).data, np.maximum(dense(X).data, 0))
+
+
 def test_sequential_indexing_len_and_iteration():
     first, second, third = nn.Dense(2, 3), nn.ReLU(), nn.Dense(3, 1)
     model = nn.Sequential(first, second, third)

@@ -1,4 +1,6 @@
-"""The affine map of a Dense layer as one op: y = x @ W + b."""
+"""The affine map of a Dense layer as one op, y = x @ W + b, and the same followed by ReLU."""
+import numpy as np
+
 from ..autograd import Function
 
 
@@ -34,3 +36,23 @@ class Linear(Function):
             return grad_x, grad_weight
         grad_bias = grad_rows.sum(axis=0) if self.needs_input_grad[2] else None
         return grad_x, grad_weight, grad_bias
+
+
+class LinearReLU(Linear):
+    """f(x, W, b) = max(x @ W + b, 0): a Dense layer and the ReLU after it as one op.
+
+    With G = dL/df, the ReLU's derivative masks it, M = G * [f > 0] (0 at f = 0, as
+    PyTorch), and the rest is Linear's backward with M in place of G:
+    dL/dx = M @ W^T,  dL/dW = X^T @ M,  dL/db = sum over rows of M.
+    The ReLU overwrites the affine output in place and the mask is rebuilt from f, so the
+    pair makes one array and one graph node where Linear then ReLU make two of each.
+    """
+
+    def forward(self, x, weight, bias=None):
+        out = super().forward(x, weight, bias)
+        np.maximum(out, 0, out=out)
+        self.out = out
+        return out
+
+    def backward(self, grad):
+        return super().backward(grad * (self.out > 0))

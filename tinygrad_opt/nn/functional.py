@@ -246,8 +246,11 @@ def _class_targets(name, input, target, ignore_index):
         raise ValueError(f"{name}: input shape {input.shape} needs target shape "
                          f"({input.shape[0]},), got {labels.shape}")
     num_classes = input.shape[1]
+    labels = labels.astype(np.int64, copy=False)
     any_ignored = False
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+    # Read as unsigned, a negative label is larger than any class index: one max checks
+    # both bounds (this runs on every call, so one pass over the labels instead of two).
+    if labels.size and np.maximum.reduce(labels.view(np.uint64)) >= num_classes:
         ignored = labels == ignore_index
         bad = labels[((labels < 0) | (labels >= num_classes)) & ~ignored]
         if bad.size:
@@ -256,7 +259,7 @@ def _class_targets(name, input, target, ignore_index):
         any_ignored = bool(ignored.any())
     elif 0 <= ignore_index < num_classes:
         any_ignored = bool((labels == ignore_index).any())
-    return labels.astype(np.int64, copy=False), any_ignored
+    return labels, any_ignored
 
 
 def _class_weight(name, weight, num_classes, dtype):

@@ -3,6 +3,8 @@ import warnings
 
 import numpy as np
 
+from ..functions.linear import LinearReLU
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
@@ -64,13 +66,21 @@ class Dense(Module):
                              f"{sorted(_WEIGHT_INITS)} or pass a callable")
         self.bias = Parameter(np.zeros(self.out_features, np.float32)) if bias else None
 
-    def forward(self, x):
+    def forward(self, x, relu=False):
+        """``x @ weight + bias``; ``relu=True`` gives ``max(x @ weight + bias, 0)`` as one
+        fused op (``functions.linear.LinearReLU``), which ``Sequential`` asks for when this
+        layer is followed by a ``ReLU`` module."""
         width = x.shape[-1] if len(x.shape) else None
         if width != self.in_features:
             raise ValueError(f"{type(self).__name__} expected input with {self.in_features} "
                              f"features in its last axis, got {width} (input shape "
                              f"{tuple(x.shape)})")
-        return F.linear(x, self.weight, self.bias)
+        if not relu:
+            return F.linear(x, self.weight, self.bias)
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        if self.bias is None:
+            return LinearReLU.apply(x, self.weight)
+        return LinearReLU.apply(x, self.weight, self.bias)
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
@@ -85,7 +95,9 @@ class Sequential(Module):
 
     Indexable (``model[0]``, slices give a new Sequential), has ``len`` and iterates over its
     modules. They are held in the list ``layers``, so parameter names read
-    ``layers.0.weight``.
+    ``layers.0.weight``. A ``Dense`` followed by a ``ReLU`` (exactly these classes, not
+    subclasses) runs as one fused op, ``Dense.forward(x, relu=True)``: same numbers, one
+    graph node (``LinearReLU``) and one array fewer per layer.
     """
 
     def __init__(self, *modules):
@@ -97,8 +109,16 @@ class Sequential(Module):
         self.layers = list(modules)
 
     def forward(self, x):
-        for layer in self.layers:
-            x = layer(x)
+        layers, index = self.layers, 0
+        while index < len(layers):
+            layer = layers[index]
+            if (type(layer) is Dense and index + 1 < len(layers)
+                    and type(layers[index + 1]) is ReLU):
+                x = layer(x, relu=True)
+                index += 2
+            else:
+                x = layer(x)
+                index += 1
         return x
 
     def __getitem__(self, index):

@@ -99,9 +99,27 @@ class Module:
             _call_depth -= 1
 
     def _parameter_dtype(self):
-        """The dtype of the first parameter, or None for a module without parameters."""
-        for _, param in self.named_parameters():
-            return param.data.dtype
+        """The dtype of the first parameter (in ``named_parameters`` order: a module's own
+        before its sub-modules'), or None for a module without parameters.
+
+        Runs on every outermost call, so it stops at the first parameter and builds no names.
+        """
+        stack, seen = [self], set()
+        while stack:
+            module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            children = []
+            for value in vars(module).values():
+                if isinstance(value, dict):
+                    value = list(value.values())
+                for item in value if isinstance(value, (list, tuple)) else (value,):
+                    if isinstance(item, Parameter):
+                        return item.data.dtype
+                    if isinstance(item, Module):
+                        children.append(item)
+            stack.extend(reversed(children))
         return None
 
     def requires_grad_(self, flag=True):
