@@ -164,6 +164,9 @@ MISUSES = [
     # optimizers and schedulers
     ("optimizer on one tensor", lambda tmp: optim.SGD(nn.Dense(2, 2).weight, lr=0.1),
      TypeError, "got a Tensor"),
+    ("optimizer on a computed tensor",
+     lambda tmp: optim.SGD([T(np.ones(2), requires_grad=True) * 2], lr=0.1),
+     ValueError, "non-leaf"),
     ("optimizer on nothing", lambda tmp: optim.SGD([], lr=0.1), ValueError, "empty"),
     ("learning rate None", lambda tmp: optim.SGD(_model().parameters(), lr=None),
      TypeError, "None"),
