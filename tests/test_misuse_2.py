@@ -279,6 +279,10 @@ MISUSES = [
      ValueError, "(4, 5)"),
     ("resume from a model file", lambda tmp: _fit(resume=_model_file(tmp)),
      ValueError, "not a checkpoint"),
+    ("checkpoint onto a data file", lambda tmp: _checkpoint_onto_csv(tmp),
+     ValueError, "fit did not write"),
+    ("checkpoint onto a model file", lambda tmp: _fit(checkpoint=_model_file(tmp)),
+     ValueError, "overwrite"),
     # files
     ("save into a missing folder", lambda tmp: tg.save({"a": 1}, str(tmp / "no" / "x.npz")),
      FileNotFoundError, "does not exist"),
@@ -340,6 +344,15 @@ def _resume_with_lr(path, lr):
 def _resume_wider(path):
     model = nn.Sequential(nn.Dense(4, 5), nn.ReLU(), nn.Dense(5, 2))
     _fit(model=model, resume=path, epochs=3)
+
+
+def _checkpoint_onto_csv(tmp):
+    path = tmp / "rows.csv"
+    path.write_text("1,2,3,4\n")
+    try:
+        _fit(checkpoint=str(path))
+    finally:
+        assert path.read_text() == "1,2,3,4\n"
 
 
 def _savez(tmp):

@@ -7,6 +7,8 @@ import os
 
 import numpy as np
 
+from . import resume as resume_io
+
 
 def check_epochs(epochs):
     """Raise unless ``epochs`` is a whole number >= 0 (an int, or a float such as 3.0)."""
@@ -97,3 +99,10 @@ def check_checkpoint_path(path):
         raise FileNotFoundError(f"checkpoint {path!r}: the folder {folder!r} does not exist")
     if not os.access(folder, os.W_OK):
         raise PermissionError(f"checkpoint {path!r}: the folder {folder!r} is not writable")
+    if os.path.isfile(path):
+        try:
+            resume_io.read(path)
+        except ValueError:
+            raise ValueError(f"checkpoint {path!r} is an existing file that fit did not write "
+                             f"(a model file, data?); saving would overwrite it: give another "
+                             f"path, or delete the file") from None
