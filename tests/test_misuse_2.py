@@ -159,6 +159,9 @@ MISUSES = [
     ("load_state_dict missing a key",
      lambda tmp: _model().load_state_dict({"layers.0.weight": np.ones((4, 3))}),
      ValueError, "layers.0.bias"),
+    ("load_state_dict given a whole checkpoint",
+     lambda tmp: _model().load_state_dict(tg.load(_checkpoint(tmp))),
+     ValueError, "load_state_dict(state['model'])"),
     ("clip_grad_norm_ given the model", lambda tmp: nn.utils.clip_grad_norm_(_model(), 1.0),
      TypeError, "model.parameters()"),
     # optimizers and schedulers

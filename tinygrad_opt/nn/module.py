@@ -253,8 +253,12 @@ class Module:
         missing = [name for name in targets if name not in state_dict]
         unexpected = [name for name in state_dict if name not in targets]
         if missing or unexpected:
+            nested = [key for key in ("model", "weights") if isinstance(state_dict.get(key),
+                                                                        Mapping)]
+            hint = f"; the model's state seems to be under {nested[0]!r}: " \
+                   f"load_state_dict(state[{nested[0]!r}])" if missing and nested else ""
             raise ValueError(f"load_state_dict: missing keys {missing}, "
-                             f"unexpected keys {unexpected}")
+                             f"unexpected keys {unexpected}{hint}")
         values = {}
         for name, target in targets.items():
             value = state_dict[name]
