@@ -3,6 +3,7 @@ and verifying optimization. Public re-exports only."""
 from . import data, nn, objectives, optim, train, viz
 from ._random import manual_seed
 from .autograd import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .serialization import load, save
 from .gradcheck import (GradcheckError, check_gradients, check_model_gradients, gradcheck,
                         gradcheck_eps_sweep)
 from .tensor import Tensor, concatenate, stack
@@ -11,4 +12,4 @@ from .trace import trace_backward
 from .factories import (arange, full, ones, ones_like, rand, randn, tensor,
                         zeros, zeros_like)
 
-__version__ = "0.1.0"
+from ._version import __version__

@@ -3,13 +3,14 @@
 This module knows nothing about ``Tensor``. A graph node is any object with
 
 * ``requires_grad`` (bool),
+* ``data``: its array (backward checks each gradient against its shape),
 * ``_ctx``: the ``Function`` instance that produced it, or ``None`` for a leaf,
 * ``_accumulate_grad(grad)``: called once per ``backward`` on each leaf that requires grad.
 
 A ``Function`` instance is one application of an op: it is its own context, holding the
 input nodes (``parents``), which of them need a gradient, and whatever ``forward`` saved.
 The chain rule then needs only a topological order: each node's gradient is complete once
-every node that consumed it has been visited, so we visit consumers first.
+every node that consumed it has been visited, so ``backward`` walks the order in reverse.
 """
 import contextlib
 
@@ -93,10 +94,18 @@ class Function:
         return f"<{type(self).__name__} node>"
 
 
-def topological_order(root):
-    """Return the nodes that ``root`` depends on (and that require grad), inputs first.
+def parents(node):
+    """The inputs of the op that produced ``node``; ``()`` for a leaf."""
+    return node._ctx.parents if node._ctx is not None else ()
 
-    Iterative depth-first post-order, so a graph 10,000 ops deep needs no recursion.
+
+def topological_order(root, constants=False):
+    """Return ``root`` and the nodes it depends on, each after all of its inputs.
+
+    The order is the forward pass's: depth first, an op's inputs in the order it took them
+    (``x @ W + b``: x, W, MatMul, b, Add), so ``backward`` visits the exact reverse. Only
+    nodes that require grad are followed, unless ``constants`` is True (to draw the whole
+    graph). Iterative, so a graph 10,000 ops deep needs no recursion.
     """
     order, visited = [], set()
     stack = [(root, False)]
@@ -110,8 +119,8 @@ def topological_order(root):
         visited.add(id(node))
         stack.append((node, True))
         if node._ctx is not None:
-            for parent in node._ctx.parents:
-                if parent.requires_grad and id(parent) not in visited:
+            for parent in reversed(node._ctx.parents):
+                if (constants or parent.requires_grad) and id(parent) not in visited:
                     stack.append((parent, False))
     return order
 
@@ -123,61 +132,51 @@ its parents (empty for a leaf). Used by ``trace.trace_backward`` to show backpro
 """
 
 
-def _count_consumers(root):
-    """For each node below ``root`` that requires grad: how many ops consume it."""
-    consumers, stack = {}, [root]
-    while stack:
-        fn = stack.pop()._ctx
-        if fn is None:
-            continue
-        for parent in fn.parents:
-            if parent.requires_grad:
-                key = id(parent)
-                if key not in consumers:
-                    consumers[key] = 0
-                    stack.append(parent)
-                consumers[key] += 1
-    return consumers
-
-
 def backward(root, grad):
     """Propagate ``grad`` = dL/d(root) to every leaf below ``root`` that requires grad.
 
-    A node's gradient is complete once every op consuming it has passed its share on
-    (dL/dx = sum over consumers), so a node is processed when its count of unprocessed
-    consumers reaches zero: Kahn's topological order, iterative, so depth is unlimited.
-    Interior gradients are dropped as soon as they are passed on; leaves accumulate (+=).
+    Visiting the nodes in reverse topological order means every consumer of a node is
+    visited before the node itself, so its gradient dL/dx = sum over consumers is complete
+    when its turn comes. Interior gradients are dropped once passed on; leaves accumulate.
     """
-    waiting = _count_consumers(root)
     grads = {id(root): grad}
-    ready = [root]
-    while ready:
-        node = ready.pop()
+    for node in reversed(topological_order(root)):
         node_grad = grads.pop(id(node), None)
+        if node_grad is None:
+            continue
         fn = node._ctx
         if fn is None:
-            if node_grad is not None:
-                node._accumulate_grad(node_grad)
-                for observe in backward_observers:
-                    observe(node, node_grad, ())
-            continue
-        input_grads = fn.backward(node_grad) if node_grad is not None else ()
-        if type(input_grads) is not tuple:
-            input_grads = (input_grads,)
-        if node_grad is not None:
+            node._accumulate_grad(node_grad)
             for observe in backward_observers:
-                observe(node, node_grad, input_grads)
-        # Last input first onto the stack, so the first input (the data path) is visited
-        # first: the order trace_backward shows follows the forward pass backwards.
-        for position in reversed(range(len(fn.parents))):
-            if not fn.needs_input_grad[position]:
-                continue
-            parent = fn.parents[position]
-            key = id(parent)
-            parent_grad = input_grads[position] if input_grads else None
-            if parent_grad is not None:
-                previous = grads.get(key)
-                grads[key] = parent_grad if previous is None else previous + parent_grad
-            waiting[key] -= 1
-            if waiting[key] == 0:
-                ready.append(parent)
+                observe(node, node_grad, ())
+            continue
+        input_grads = fn.backward(node_grad)
+        if type(input_grads) is not tuple:
+            input_grads = tuple(input_grads) if type(input_grads) is list else (input_grads,)
+        if len(input_grads) != len(fn.parents):
+            raise RuntimeError(f"{type(fn).__name__}.backward returned {len(input_grads)} "
+                               f"gradients for {len(fn.parents)} inputs")
+        for observe in backward_observers:
+            observe(node, node_grad, input_grads)
+        for parent, needed, parent_grad in zip(fn.parents, fn.needs_input_grad, input_grads):
+            if needed and parent_grad is not None:
+                shape = getattr(parent_grad, "shape", None)
+                if shape != parent.data.shape or parent_grad.dtype.kind != "f":
+                    _refuse_grad(fn, parent, parent_grad)
+                previous = grads.get(id(parent))
+                grads[id(parent)] = parent_grad if previous is None else previous + parent_grad
+
+
+def _refuse_grad(fn, parent, grad):
+    """Raise for a gradient that does not fit its input, naming the op that returned it.
+
+    The dtype may differ within floating point (a float32 input used with a float64 one
+    receives a float64 gradient, converted when it reaches the leaf); it may not be
+    anything else.
+    """
+    shape = getattr(grad, "shape", None)
+    position = [p is parent for p in fn.parents].index(True)
+    got = f"shape {shape} and dtype {grad.dtype}" if shape is not None else type(grad).__name__
+    raise RuntimeError(
+        f"{type(fn).__name__}.backward returned a gradient ({got}) for input {position}, "
+        f"which has shape {parent.data.shape} and dtype {parent.data.dtype}")

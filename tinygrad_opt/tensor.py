@@ -144,11 +144,8 @@ class Tensor(ArrayLike):
 
         The first gradient is copied into a new array (backward may hand one array to several
         inputs), so after ``zero_grad()`` an array that an earlier ``.grad`` handed out is
-        never written again.
+        never written again. ``autograd.backward`` has checked the shape.
         """
-        if grad.shape != self.data.shape:
-            raise RuntimeError(f"gradient of shape {grad.shape} reached a tensor of shape "
-                               f"{self.data.shape}: a Function's backward returned a wrong shape")
         if self.grad is not None:
             self.grad += grad
         else:

@@ -120,7 +120,7 @@ class BackwardTrace:
         self._namer = NodeNamer(labels)
 
     def _observe(self, node, node_grad, input_grads):
-        parents = node._ctx.parents if node._ctx is not None else ()
+        parents = autograd.parents(node)
         if not all(self._namer.knows(parent) for parent in parents):
             self._namer.name_graph(node)
         self.steps.append(BackwardStep(

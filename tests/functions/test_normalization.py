@@ -57,7 +57,12 @@ def test_constant_input_gives_zero_not_nan():
     np.testing.assert_array_equal(out.data, 0.0)
 
 
-@pytest.mark.parametrize("axes", [(2,), (0, 0)])
-def test_bad_axes_are_value_errors(axes):
-    with pytest.raises(ValueError, match="axis"):
-        _normalize(Tensor(np.ones((2, 3))), axes)
+@pytest.mark.parametrize("axes, error, message", [
+    ((2,), np.exceptions.AxisError, "axis 2 is out of bounds for array of dimension 2"),
+    ((0, -2), ValueError, r"repeated axis in \(0, -2\)"),
+])
+@pytest.mark.parametrize("apply", [_normalize, lambda x, axes: x.sum(axis=axes)])
+def test_bad_axes_give_the_same_named_error_here_and_in_reductions(apply, axes, error,
+                                                                   message):
+    with pytest.raises(error, match=message):
+        apply(Tensor(np.ones((2, 3))), axes)

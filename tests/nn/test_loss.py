@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import tinygrad_opt as tg
 from tinygrad_opt import nn
 from tinygrad_opt.gradcheck import gradcheck
 from tinygrad_opt.nn import functional as F
@@ -105,6 +106,19 @@ def test_bad_reduction_is_rejected_at_construction():
         nn.MSELoss(reduction="average")
     with pytest.raises(ValueError, match="'average'"):
         F.cross_entropy(Tensor(np.zeros((1, 2))), np.array([0]), reduction="average")
+
+
+@pytest.mark.parametrize("options, op", [
+    ({}, "CrossEntropy"),
+    ({"ignore_index": 5}, "CrossEntropy"),  # no label equals it: nothing is ignored
+    ({"ignore_index": 1}, "WeightedCrossEntropy"),
+    ({"weight": np.ones(3)}, "WeightedCrossEntropy"),
+    ({"label_smoothing": 0.1}, "WeightedCrossEntropy"),
+])
+def test_cross_entropy_uses_the_textbook_op_unless_an_option_is_in_play(options, op):
+    logits = Tensor(np.zeros((2, 3)), requires_grad=True)
+    loss = F.cross_entropy(logits, np.array([0, 1]), **options)
+    assert tg.trace.op_name(loss) == op
 
 
 def test_bce_target_dtype_follows_logits():

@@ -436,6 +436,16 @@ def test_step_interval_says_batch_for_cyclic_schedules_and_sequences_containing_
     assert sched.SequentialLR(opt, decay, milestones=[2]).step_interval == "epoch"
 
 
+def test_only_reduce_lr_on_plateau_needs_a_metric():
+    from tinygrad_opt import optim
+    from tinygrad_opt.optim import lr_scheduler as sched
+    from tinygrad_opt.tensor import Tensor
+    opt = optim.SGD([Tensor(np.zeros(2), requires_grad=True)], lr=0.1)
+    assert sched.ReduceLROnPlateau(opt).needs_metric is True
+    assert sched.StepLR(opt, 3).needs_metric is False
+    assert sched.CyclicLR(opt, 0.01, 0.1, cycle_momentum=False).needs_metric is False
+
+
 def test_scheduler_load_state_dict_validates_before_changing_anything():
     from tinygrad_opt.optim import SGD
     from tinygrad_opt.optim.lr_scheduler import ExponentialLR, StepLR
@@ -453,18 +463,22 @@ def test_scheduler_load_state_dict_validates_before_changing_anything():
     assert scheduler.state_dict() == before
 
 
-def test_scheduler_stepped_before_the_optimizer_warns_like_pytorch():
+@pytest.mark.parametrize("make", [
+    lambda opt: lr_scheduler.StepLR(opt, step_size=1),
+    lambda opt: lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2),
+])
+def test_scheduler_stepped_before_the_optimizer_warns_like_pytorch(make):
     import copy
     import warnings
     from tinygrad_opt.optim import SGD
-    from tinygrad_opt.optim.lr_scheduler import StepLR
     param = Parameter(np.ones(2))
     opt = SGD([param], lr=0.1)
-    scheduler = StepLR(opt, step_size=1)
-    with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
+    scheduler = make(opt)
+    with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`") as caught:
         scheduler.step()
+    assert caught[0].filename == __file__
     opt2 = SGD([Parameter(np.ones(2))], lr=0.1)
-    scheduler2 = StepLR(opt2, step_size=1)
+    scheduler2 = lr_scheduler.StepLR(opt2, step_size=1)
     param2 = opt2.param_groups[0]["params"][0]
     param2.grad = np.ones(2)
     with warnings.catch_warnings():

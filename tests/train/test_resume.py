@@ -7,7 +7,7 @@ import pytest
 from tinygrad_opt import nn, optim, train
 from tinygrad_opt.optim import lr_scheduler
 from tinygrad_opt.train import Callback, EarlyStopping, MaxIterations
-from tinygrad_opt.train import checkpoint as checkpoint_io
+from tinygrad_opt import serialization
 
 
 class Interrupt(Exception):
@@ -88,43 +88,6 @@ def test_checkpoint_refuses_another_dtype(problem, tmp_path):
                   resume=path, progress=False)
 
 
-def test_failed_write_keeps_previous_checkpoint_and_leaves_no_partial_file(tmp_path,
-                                                                           monkeypatch):
-    path = str(tmp_path / "state.npz")
-    checkpoint_io.save_tree(path, {"x": np.arange(3.0), "step": 1})
-
-    def broken_savez(stream, **arrays):
-        stream.write(b"PK\x03\x04 partial")
-        raise OSError("disk full")
-
-    monkeypatch.setattr(checkpoint_io.np, "savez", broken_savez)
-    with pytest.raises(OSError, match="disk full"):
-        checkpoint_io.save_tree(path, {"x": np.arange(5.0), "step": 2})
-    monkeypatch.undo()
-    assert os.listdir(tmp_path) == ["state.npz"]
-    tree = checkpoint_io.load_tree(path)
-    assert tree["step"] == 1 and tree["x"].tolist() == [0.0, 1.0, 2.0]
-
-
-def test_tree_round_trip_keeps_types_and_exact_floats(tmp_path):
-    path = str(tmp_path / "tree.npz")
-    tree = {"betas": (0.9, 0.999), "state": {0: {"step": 3.0, "exp_avg": np.ones((2, 2))}},
-            "lr": 0.1 + 0.2, "big": 2**100, "inf": float("inf"), "none": None, "flag": True}
-    checkpoint_io.save_tree(path, tree)
-    loaded = checkpoint_io.load_tree(path)
-    assert loaded["betas"] == (0.9, 0.999) and isinstance(loaded["betas"], tuple)
-    assert list(loaded["state"]) == [0]
-    np.testing.assert_array_equal(loaded["state"][0]["exp_avg"], np.ones((2, 2)))
-    assert loaded["lr"] == 0.1 + 0.2 and loaded["big"] == 2**100
-    assert loaded["inf"] == float("inf") and loaded["none"] is None and loaded["flag"] is True
-
-
-def test_unstorable_values_are_named(tmp_path):
-    with pytest.raises(TypeError, match=r"checkpoint\.fn"):
-        checkpoint_io.save_tree(str(tmp_path / "bad.npz"), {"fn": print})
-    assert os.listdir(tmp_path) == []
-
-
 def test_history_thins_per_step_series_to_every_stride_th_step():
     history = train.History(max_step_records=8)
     step = 0
@@ -154,7 +117,7 @@ def test_long_run_keeps_bounded_step_series_and_resumes_bit_for_bit(problem, tmp
     path = str(tmp_path / "long.npz")
     reference, reference_history = long_run(48)
     long_run(25, checkpoint=path)
-    saved = checkpoint_io.load_tree(path)["history"]
+    saved = serialization.load(path)["history"]
     assert saved["step_losses"].size == saved["step_lrs"].size == 25 * 64
     resumed, history = long_run(48, checkpoint=path, resume=path)
     for name, value in reference.state_dict().items():
@@ -163,4 +126,4 @@ def test_long_run_keeps_bounded_step_series_and_resumes_bit_for_bit(problem, tmp
     assert history.step_losses == reference_history.step_losses
     assert history.step_stride == reference_history.step_stride == 2
     assert len(history.step_losses) == 48 * 64 // 2
-    assert checkpoint_io.load_tree(path)["history"]["step_losses"].size == 48 * 64 // 2
+    assert serialization.load(path)["history"]["step_losses"].size == 48 * 64 // 2

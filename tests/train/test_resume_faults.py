@@ -18,7 +18,7 @@ import pytest
 from tinygrad_opt import data, nn, optim, train
 from tinygrad_opt.optim import lr_scheduler
 from tinygrad_opt.train import CheckpointLocked, EarlyStopping
-from tinygrad_opt.train import checkpoint as checkpoint_io
+from tinygrad_opt import serialization
 from tinygrad_opt.train import resume as resume_io
 
 
@@ -81,8 +81,8 @@ DAMAGES = {
     "a plain .npy array": lambda path: np.save(open(path, "wb"), np.arange(5.0)),
     "arrays saved by np.savez": lambda path: np.savez(open(path, "wb"), w=np.ones(3)),
     "a zip without arrays": lambda path: zipfile.ZipFile(path, "w").writestr("a.txt", "hi"),
-    "a tree that is not a checkpoint": lambda path: checkpoint_io.save_tree(
-        path, {"weights": np.ones(3)}),
+    "a tree that is not a checkpoint": lambda path: serialization.save(
+        {"weights": np.ones(3)}, path),
     "random bytes": lambda path: open(path, "wb").write(
         np.random.default_rng(0).bytes(4096)),
 }
@@ -96,8 +96,8 @@ def test_a_damaged_or_foreign_file_is_refused_in_one_line_naming_it(damage, prob
 
 
 def test_a_checkpoint_of_another_format_version_is_named(problem, saved):
-    tree = checkpoint_io.load_tree(saved)
-    checkpoint_io.save_tree(saved, {**tree, "version": 1})
+    tree = serialization.load(saved)
+    serialization.save({**tree, "version": 1}, saved)
     _refused(problem, saved, "version 1")
 
 

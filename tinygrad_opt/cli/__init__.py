@@ -5,26 +5,31 @@
     tinygrad-opt train --dataset mnist --data-dir ~/mnist --hidden 256,128 --epochs 10
     tinygrad-opt lr-find --optimizer sgd
     tinygrad-opt sweep --optimizer sgd adam --lr 0.01 0.1 --seeds 3   # every combination
+    tinygrad-opt predict runs/<run>/model.npz rows.csv --proba        # a trained model applied
 
 Each command lives in its own module of this package and registers itself with
 ``add_command(commands)``; ``main`` parses, dispatches and turns the errors a user can
-cause into one line on stderr (exit status 2; 1 when training diverges). The training
+cause into one line on stderr (exit status 2; 1 when training diverges; 130, as for any
+program ended by Ctrl-C, when interrupted). The training
 recipe itself (data, model, optimizer, schedule) is ``tinygrad_opt.train.recipe``.
 """
 import sys
 
-from ..train import CheckpointLocked, TrainingDiverged
+from .._version import __version__
+from ..train import CheckpointLocked, TrainingDiverged, TrainingInterrupted
+from . import predict as predict_command
 from . import sweep as sweep_command
 from . import train as train_command
 from ._args import Parser
 
-COMMANDS = (train_command, sweep_command)
+COMMANDS = (train_command, predict_command, sweep_command)
 
 
 def build_parser():
     """The ``tinygrad-opt`` argument parser with every command."""
     description = __doc__.split("\n")[0].replace("``", "")
     parser = Parser(prog="tinygrad-opt", description=description)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
         module.add_commands(commands)
@@ -33,7 +38,7 @@ def build_parser():
 
 def main(argv=None):
     """Entry point of ``tinygrad-opt``; returns the exit status (0), or exits with 2 on bad
-    arguments and 1 when training diverges, after one line on stderr."""
+    arguments, 1 when training diverges and 130 on Ctrl-C, after one line on stderr."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -43,6 +48,22 @@ def main(argv=None):
     except TrainingDiverged as error:
         print(f"tinygrad-opt {args.command}: {one_line(error)}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as error:
+        print(f"tinygrad-opt {args.command}: {interrupted_line(error)}", file=sys.stderr)
+        return 130
+
+
+def interrupted_line(error):
+    """What a Ctrl-C stopped and what is left: where training stood, the checkpoint."""
+    if not isinstance(error, TrainingInterrupted):
+        return "interrupted (Ctrl-C)"
+    line = f"interrupted (Ctrl-C) in epoch {error.epoch + 1}/{error.epochs} after step {error.step}"
+    if error.checkpoint is None:
+        return line + "; no checkpoint was asked for (--checkpoint)"
+    if error.checkpoint_epochs is None:
+        return line + f"; no checkpoint written yet to {error.checkpoint}"
+    return (line + f"; checkpoint {error.checkpoint} is intact with {error.checkpoint_epochs} "
+            f"epoch(s): continue with --resume {error.checkpoint}")
 
 
 def one_line(error):

@@ -1,17 +1,19 @@
 """``tinygrad-opt train`` and ``tinygrad-opt lr-find``.
 
-Results go to ``--out`` (default ``runs/<timestamp>``): ``summary.json`` and ``history.png``
-for ``train``, ``lr_find.json`` and ``lr_find.png`` for ``lr-find``.
+Results go to ``--out`` (default a new ``runs/<timestamp>``, see ``_output``):
+``summary.json`` and ``history.png`` for ``train``, ``lr_find.json`` and ``lr_find.png`` for
+``lr-find``. A run that diverges or is interrupted (Ctrl-C) still writes ``summary.json``,
+with ``stopped_by`` and ``stop_reason`` saying so.
 """
-import datetime
-import json
 import os
 
 from .. import data
-from ..train import lr_find, recipe
+from ..train import TrainingDiverged, TrainingInterrupted, lr_find, recipe
 from ..train import resume as resume_io
+from ..train.model_file import save_model
+from ..train.loop import end_line
 from ..viz.curves import plot_history, plot_lr_find
-from . import _args
+from . import _args, _output
 
 
 def add_commands(commands):
@@ -46,9 +48,7 @@ def _add_run_options(parser):
 
 
 def _out_dir(args):
-    path = args.out or os.path.join("runs", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
-    os.makedirs(path, exist_ok=True)
-    return path
+    return _output.run_folder(args.out)
 
 
 def _print_table(results, epochs, seconds):
@@ -86,23 +86,37 @@ def run_train(args):
     else:
         config = _resumed_config(args, options)
     out = _out_dir(args)
-    run = recipe.run(config, progress=not args.no_progress, checkpoint=args.checkpoint,
-                     resume=args.resume)
+    try:
+        run = recipe.run(config, progress=not args.no_progress, checkpoint=args.checkpoint,
+                         resume=args.resume)
+    except (TrainingDiverged, TrainingInterrupted) as error:
+        _output.write_json(os.path.join(out, "summary.json"), _run_record(
+            args, config, error.history, error.seconds, error.hyper_parameters))
+        raise
     history, results, seconds = run["history"], run["results"], run["seconds"]
     summary = {"test_accuracy": results["test"]["accuracy"], "test_loss": results["test"]["loss"],
-               "epochs": len(history.epoch), "seconds": seconds,
-               "results": results, "stop_reason": history.stop_reason,
-               "parameters": run["model"].num_parameters(),
-               "samples": {name: len(y) for name, (_, y) in run["splits"].items()},
-               "config": {**config, "checkpoint": args.checkpoint, "resume": args.resume},
-               "history": history.history, "epoch_seconds": history.epoch_seconds}
-    with open(os.path.join(out, "summary.json"), "w") as stream:
-        json.dump(summary, stream, indent=2)
+               **_run_record(args, config, history, seconds, run["hyper_parameters"]),
+               "results": results, "parameters": run["model"].num_parameters(),
+               "samples": {name: len(y) for name, (_, y) in run["splits"].items()}}
+    _output.write_json(os.path.join(out, "summary.json"), summary)
+    if args.no_progress:
+        print(summary["stop_reason"])
     plot_history(history, title=f"{config['dataset']}: {config['optimizer']}",
                  path=os.path.join(out, "history.png"))
+    save_model(os.path.join(out, "model.npz"), run, config)
     _print_table(results, len(history.epoch), seconds)
-    print(f"wrote {os.path.join(out, 'summary.json')} and history.png")
+    print(f"wrote {os.path.join(out, 'summary.json')}, history.png and model.npz")
     return 0
+
+
+def _run_record(args, config, history, seconds, hyper_parameters):
+    """The part of ``summary.json`` that every run has, finished or not."""
+    return {"epochs": len(history.epoch), "seconds": seconds,
+            "stop_reason": end_line(history, config["epochs"]),
+            "stopped_by": history.stopped_by,
+            "config": {**config, "checkpoint": args.checkpoint, "resume": args.resume},
+            "hyper_parameters": hyper_parameters,
+            "history": history.history, "epoch_seconds": history.epoch_seconds}
 
 
 def run_lr_find(args):
@@ -112,16 +126,16 @@ def run_lr_find(args):
     config = recipe.resolve(_args.recipe_options(args), seed=args.seed)
     splits, _, model, loss_fn, optimizer = recipe.setup(config)
     loader = data.DataLoader(*splits["train"], batch_size=config["batch_size"])
+    out = _out_dir(args)
     lrs, losses, suggested = lr_find(model, loss_fn, optimizer, loader, args.start_lr,
                                      args.end_lr, max(args.num_iter, 2))
-    out = _out_dir(args)
     print(f"{'lr':>10}{'smoothed loss':>16}")
     for index in range(0, len(lrs), max(1, len(lrs) // 10)):
         print(f"{lrs[index]:>10.2e}{losses[index]:>16.4f}")
     shown = "none (too few points)" if suggested is None else f"{suggested:.3g}"
     print(f"suggested lr (steepest drop): {shown}")
-    with open(os.path.join(out, "lr_find.json"), "w") as stream:
-        json.dump({"lrs": lrs, "losses": losses, "suggested_lr": suggested}, stream, indent=2)
+    _output.write_json(os.path.join(out, "lr_find.json"),
+                       {"lrs": lrs, "losses": losses, "suggested_lr": suggested})
     plot_lr_find(lrs, losses, suggested, title=f"LR range test: {config['optimizer']}",
                  path=os.path.join(out, "lr_find.png"))
     print(f"wrote {os.path.join(out, 'lr_find.json')} and lr_find.png")

@@ -1,5 +1,9 @@
 """Fused losses whose composed form would be unstable: cross-entropy and BCE with logits.
 
+Cross-entropy comes as two ops: ``CrossEntropy`` is the textbook one, ``WeightedCrossEntropy``
+adds PyTorch's class weights, ``ignore_index`` and label smoothing; ``nn.functional``
+picks the first whenever no option is in play.
+
 Both take raw scores (logits) and never form ``softmax`` or ``sigmoid`` followed by
 ``log``: that pair overflows or loses every digit for large logits (``log(softmax)`` of a
 logit 1e4 is ``log(0) = -inf``). The forms below use only bounded ``exp`` arguments.
@@ -7,28 +11,76 @@ logit 1e4 is ``log(0) = -inf``). The forms below use only bounded ``exp`` argume
 import numpy as np
 
 from ..autograd import Function
+from .softmax import log_softmax
 
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def _check_reduction(reduction):
+def check_reduction(reduction):
+    """Raise ValueError unless ``reduction`` is one of "mean", "sum", "none"."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
 
-def _log_softmax(logits):
-    """Row-wise log-softmax, max-shifted: log p_c = (z_c - max z) - log sum_k exp(z_k - max z).
+def _reduce(losses, reduction, normalizer, dtype):
+    """The per-sample ``losses`` (``"none"``), their sum, or their sum / ``normalizer``."""
+    if reduction == "none":
+        return losses
+    total = np.add.reduce(losses)
+    if reduction == "mean":
+        total = total / normalizer if normalizer != 0 else np.nan
+    return np.asarray(total, dtype=dtype)
 
-    Subtracting the row maximum leaves the result unchanged (it cancels between numerator
-    and denominator) and makes every exp argument <= 0, so nothing overflows.
-    """
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+def _scaled(per_sample, grad, reduction, normalizer):
+    """dL/dz from the per-sample derivative: times the upstream gradient, over the
+    normaliser for "mean"."""
+    if reduction == "none":
+        return (per_sample * grad[:, None],)
+    scale = grad / np.asarray(normalizer, dtype=grad.dtype) if reduction == "mean" else grad
+    per_sample *= scale
+    return (per_sample,)
 
 
 class CrossEntropy(Function):
-    """Softmax cross-entropy on logits ``(N, C)`` and integer targets ``(N,)``; PyTorch's
-    ``torch.nn.functional.cross_entropy`` (class weights, ignore_index, label smoothing).
+    """Softmax cross-entropy (log-softmax + negative log-likelihood) on logits ``(N, C)``
+    and integer targets ``(N,)``; PyTorch's ``cross_entropy`` without options.
+
+    With ``s_i = z_i - max_k z_ik`` (the max-shift cancels, and keeps every exp argument
+    <= 0), each sample's loss and its derivative are
+
+        l_i = -log softmax(z_i)[y_i] = log sum_k exp(s_ik) - s_{i, y_i}
+        dl_i / dz_ik = softmax(z_i)_k - [k == y_i]
+
+    Reductions: ``"none"`` returns ``l`` (shape ``(N,)``), ``"sum"`` returns ``sum_i l_i``,
+    ``"mean"`` returns ``sum_i l_i / N``. Class weights, ``ignore_index`` and label
+    smoothing are ``WeightedCrossEntropy``.
+    """
+
+    def forward(self, logits, *, target, reduction="mean"):
+        """Return the loss; ``target`` (an option, not an input: it has no gradient) is an
+        int array ``(N,)``. Keeps exp(s) and its row sums, from which backward forms
+        softmax(z) = exp(s) / sum_k exp(s_k)."""
+        check_reduction(reduction)
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        exp_shifted = np.exp(shifted)
+        sum_exp = exp_shifted.sum(axis=1, keepdims=True)
+        rows = np.arange(len(target))
+        self.save_for_backward(exp_shifted, sum_exp, rows, target)
+        self.reduction = reduction
+        losses = np.log(sum_exp[:, 0]) - shifted[rows, target]
+        return _reduce(losses, reduction, len(target), logits.dtype)
+
+    def backward(self, grad):
+        exp_shifted, sum_exp, rows, target = self.saved_tensors
+        per_sample = exp_shifted / sum_exp
+        per_sample[rows, target] -= 1
+        return _scaled(per_sample, grad, self.reduction, len(target))
+
+
+class WeightedCrossEntropy(Function):
+    """Cross-entropy with class weights, ignored targets and label smoothing, on logits
+    ``(N, C)`` and integer targets ``(N,)``; PyTorch's ``cross_entropy`` with its options.
 
     With ``log p = log_softmax(z)``, class weights ``w`` (ones by default), smoothing
     ``eps`` and target ``y_i``, each sample's loss is a weighted sum over classes,
@@ -36,47 +88,22 @@ class CrossEntropy(Function):
         q_ic = (1 - eps) * w_{y_i} * [c == y_i] + (eps / C) * w_c
         l_i = -sum_c q_ic * log p_ic                  (0 where y_i == ignore_index)
 
-    ``eps = 0`` and unit weights give the textbook ``l_i = -log p_{i, y_i}``. Reductions:
-    ``"none"`` returns ``l`` (shape ``(N,)``), ``"sum"`` returns ``sum_i l_i`` and ``"mean"``
-    returns ``sum_i l_i / sum_i w_{y_i}`` over non-ignored samples (PyTorch's weighted mean;
-    plain ``N`` for unit weights).
+    ``eps = 0`` and unit weights give ``CrossEntropy``'s ``l_i = -log p_{i, y_i}``.
+    Reductions: ``"none"`` returns ``l``, ``"sum"`` returns ``sum_i l_i`` and ``"mean"``
+    returns ``sum_i l_i / sum_i w_{y_i}`` over non-ignored samples (PyTorch's weighted mean).
 
     Derivative: since ``d log p_ic / dz_ik = [c == k] - p_ik``,
 
         dl_i / dz_ik = Q_i * p_ik - q_ik,   with Q_i = sum_c q_ic
 
-    (``p - onehot(y)`` in the textbook case), scaled by the upstream gradient and the
-    reduction's normaliser.
+    scaled by the upstream gradient and the reduction's normaliser.
     """
 
     def forward(self, logits, *, target, weight=None, ignore_index=-100, label_smoothing=0.0,
                 reduction="mean"):
-        """Return the loss; ``target`` (an option, not an input: it has no gradient) is an
-        int array ``(N,)``, ``weight`` an array ``(C,)``; ``ignore_index=None`` promises
-        that no sample is ignored (``nn.functional.cross_entropy`` checks that already)."""
-        _check_reduction(reduction)
-        self.reduction = reduction
-        if weight is None and label_smoothing == 0.0 and (
-                ignore_index is None or not (target == ignore_index).any()):
-            return self._forward_textbook(logits, target)
-        log_probs = _log_softmax(logits)
-        q = self._target_distribution(logits, target, weight, ignore_index, label_smoothing)
-        self.save_for_backward(log_probs, q)
-        return self._reduce(-(q * log_probs).sum(axis=1), logits.dtype)
-
-    def _forward_textbook(self, logits, target):
-        """q = onehot(y): l_i = log sum_k exp(s_ik) - s_{i, y_i} with s = z - max z (row-wise);
-        keeps exp(s) and its row sums, from which backward forms softmax(z) = exp(s) / sum."""
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        exp_shifted = np.exp(shifted)
-        sum_exp = exp_shifted.sum(axis=1, keepdims=True)
-        rows = np.arange(len(target))
-        self.save_for_backward(exp_shifted, sum_exp, rows, target)
-        self.normalizer = len(target)
-        return self._reduce(np.log(sum_exp[:, 0]) - shifted[rows, target], logits.dtype)
-
-    def _target_distribution(self, logits, target, weight, ignore_index, label_smoothing):
-        """q (N, C) as in the class docstring; sets the "mean" normaliser sum_i w_{y_i}."""
+        """Return the loss; ``target`` is an int array ``(N,)``, ``weight`` an array
+        ``(C,)`` or None; ``ignore_index=None`` ignores no sample."""
+        check_reduction(reduction)
         num_samples, num_classes = logits.shape
         class_weight = np.ones(num_classes, dtype=logits.dtype) if weight is None \
             else np.asarray(weight, dtype=logits.dtype)
@@ -86,31 +113,16 @@ class CrossEntropy(Function):
         q[np.arange(num_samples), safe_target] = (1.0 - label_smoothing) * class_weight[safe_target]
         q += (label_smoothing / num_classes) * class_weight
         q *= kept[:, None]
+        log_probs = log_softmax(logits, axis=1)
+        self.save_for_backward(log_probs, q)
+        self.reduction = reduction
         self.normalizer = (class_weight[safe_target] * kept).sum()
-        return q
-
-    def _reduce(self, losses, dtype):
-        if self.reduction == "none":
-            return losses
-        total = np.add.reduce(losses)
-        if self.reduction == "mean":
-            total = total / self.normalizer if self.normalizer != 0 else np.nan
-        return np.asarray(total, dtype=dtype)
+        return _reduce(-(q * log_probs).sum(axis=1), reduction, self.normalizer, logits.dtype)
 
     def backward(self, grad):
-        if len(self.saved_tensors) == 4:  # textbook case: dl_i/dz_i = softmax(z_i) - onehot(y_i)
-            exp_shifted, sum_exp, rows, target = self.saved_tensors
-            per_sample = exp_shifted / sum_exp
-            per_sample[rows, target] -= 1
-        else:
-            log_probs, q = self.saved_tensors
-            per_sample = np.exp(log_probs) * q.sum(axis=1, keepdims=True) - q
-        if self.reduction == "none":
-            return (per_sample * grad[:, None],)
-        scale = grad / np.asarray(self.normalizer, dtype=grad.dtype) \
-            if self.reduction == "mean" else grad
-        per_sample *= scale
-        return (per_sample,)
+        log_probs, q = self.saved_tensors
+        per_sample = np.exp(log_probs) * q.sum(axis=1, keepdims=True) - q
+        return _scaled(per_sample, grad, self.reduction, self.normalizer)
 
 
 class BCEWithLogits(Function):
@@ -132,7 +144,7 @@ class BCEWithLogits(Function):
 
     def forward(self, logits, target, reduction="mean"):
         """Return the loss (elementwise for ``reduction="none"``)."""
-        _check_reduction(reduction)
+        check_reduction(reduction)
         decay = np.exp(-np.abs(logits))
         losses = np.maximum(logits, 0) - logits * target + np.log1p(decay)
         self.save_for_backward(logits, target, decay)

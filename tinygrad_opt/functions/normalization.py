@@ -15,20 +15,7 @@ to the compact formula below.
 import numpy as np
 
 from ..autograd import Function
-
-
-def _normalize_axes(axes, ndim):
-    """Return ``axes`` as a sorted tuple of non-negative ints, validated against ``ndim``."""
-    if isinstance(axes, (int, np.integer)):
-        axes = (axes,)
-    normalized = []
-    for axis in axes:
-        if not -ndim <= axis < ndim:
-            raise ValueError(f"axis {axis} is out of range for an array with {ndim} dims")
-        normalized.append(int(axis) % ndim)
-    if len(set(normalized)) != len(normalized):
-        raise ValueError(f"repeated axis in {tuple(axes)}")
-    return tuple(sorted(normalized))
+from .reduction import normalize_axes
 
 
 class Normalize(Function):
@@ -54,7 +41,7 @@ class Normalize(Function):
 
     def forward(self, x, axes=(-1,), eps=1e-5):
         """Return ``x_hat``; keeps ``x_hat`` and ``1/sqrt(var + eps)`` for backward."""
-        axes = _normalize_axes(axes, x.ndim)
+        axes = normalize_axes(axes, x.ndim)
         mean = x.mean(axis=axes, keepdims=True)
         centered = x - mean
         var = (centered * centered).mean(axis=axes, keepdims=True)

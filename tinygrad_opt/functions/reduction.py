@@ -9,8 +9,14 @@ import numpy as np
 from ..autograd import Function
 
 
-def _normalize_axes(axis, ndim):
-    """Return the reduced axes as a sorted tuple of non-negative ints."""
+def normalize_axes(axis, ndim):
+    """Return ``axis`` (None for all, an int or a tuple of ints, negative counting from the
+    end) as a sorted tuple of non-negative ints; a 0-d array accepts axis 0 and -1, as NumPy.
+
+    Raises:
+        numpy.exceptions.AxisError: an axis out of range (an IndexError and a ValueError).
+        ValueError: an axis repeated.
+    """
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
@@ -32,7 +38,7 @@ class Sum(Function):
     """f(x) = sum_i x_i over ``axis``;  df/dx_i = 1."""
 
     def forward(self, x, axis=None, keepdims=False):
-        self.axes = _normalize_axes(axis, x.ndim)
+        self.axes = normalize_axes(axis, x.ndim)
         self.shape = x.shape
         return np.sum(x, axis=self.axes, keepdims=keepdims)
 
@@ -48,7 +54,7 @@ class Mean(Function):
     """
 
     def forward(self, x, axis=None, keepdims=False):
-        self.axes = _normalize_axes(axis, x.ndim)
+        self.axes = normalize_axes(axis, x.ndim)
         self.shape = x.shape
         return np.mean(x, axis=self.axes, keepdims=keepdims)
 
@@ -66,7 +72,7 @@ class Var(Function):
     """
 
     def forward(self, x, axis=None, keepdims=False, ddof=0):
-        self.axes = _normalize_axes(axis, x.ndim)
+        self.axes = normalize_axes(axis, x.ndim)
         count = int(np.prod([x.shape[ax] for ax in self.axes]))
         if count - ddof <= 0:
             raise ValueError(
@@ -90,7 +96,7 @@ class Max(Function):
     """
 
     def forward(self, x, axis=None, keepdims=False):
-        self.axes = _normalize_axes(axis, x.ndim)
+        self.axes = normalize_axes(axis, x.ndim)
         if any(x.shape[ax] == 0 for ax in self.axes):
             raise ValueError(f"max over an empty axis of a tensor of shape {x.shape} is undefined")
         out = np.max(x, axis=self.axes, keepdims=True)

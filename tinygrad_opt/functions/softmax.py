@@ -8,6 +8,12 @@ import numpy as np
 from ..autograd import Function
 
 
+def log_softmax(x, axis=-1):
+    """log softmax(x) = (x - max x) - log sum_j exp(x_j - max x) along ``axis`` (an array)."""
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
 class Softmax(Function):
     """s_i = e^{x_i} / sum_j e^{x_j};  dL/dx = s * (g - sum_j g_j s_j)  (g = dL/ds)."""
 
@@ -28,8 +34,7 @@ class LogSoftmax(Function):
 
     def forward(self, x, axis=-1):
         self.axis = axis
-        shifted = x - np.max(x, axis=axis, keepdims=True)
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        out = log_softmax(x, axis)
         self.save_for_backward(out)
         return out
 

@@ -11,7 +11,8 @@ import numpy as np
 
 from .._random import resolve_rng
 from ..functions.linear import Linear
-from ..functions.loss import REDUCTIONS, BCEWithLogits, CrossEntropy
+from ..functions.loss import (BCEWithLogits, CrossEntropy, WeightedCrossEntropy,
+                              check_reduction)
 from ..functions.normalization import Normalize
 from ..tensor import Tensor
 
@@ -187,11 +188,6 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     return _affine(x_hat, weight, bias, (1, channels) + (1,) * (x.ndim - 2))
 
 
-def _check_reduction(reduction):
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
-
-
 def _reduce(losses, reduction):
     if reduction == "mean":
         return losses.mean()
@@ -217,7 +213,7 @@ def mse_loss(input, target, reduction="mean"):
     Shapes: input and target equal (no silent broadcasting); output scalar, or that shape
     for ``reduction="none"``.
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     input, target = _same_shape("mse_loss", input, target)
     diff = input - target
     return _reduce(diff * diff, reduction)
@@ -225,7 +221,7 @@ def mse_loss(input, target, reduction="mean"):
 
 def l1_loss(input, target, reduction="mean"):
     """Mean absolute error ``l_i = |input_i - target_i|``; ``torch.nn.functional.l1_loss``."""
-    _check_reduction(reduction)
+    check_reduction(reduction)
     input, target = _same_shape("l1_loss", input, target)
     return _reduce((input - target).abs(), reduction)
 
@@ -279,7 +275,8 @@ def _class_weight(name, weight, num_classes, dtype):
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
                   label_smoothing=0.0):
     """Softmax cross-entropy from logits, one fused and max-shifted op
-    (``functions.loss.CrossEntropy``); ``torch.nn.functional.cross_entropy``.
+    (``functions.loss.CrossEntropy``, or ``WeightedCrossEntropy`` when ``weight``,
+    ``label_smoothing`` or an ignored label is in play); ``torch.nn.functional.cross_entropy``.
 
     ``l_i = -log softmax(input_i)[target_i]`` (weighted by ``weight[target_i]``; see the op
     for label smoothing). Shapes: input ``(N, C)`` logits, target ``(N,)`` integer labels
@@ -289,15 +286,17 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         ValueError: float labels, labels outside [0, C) (other than ``ignore_index``),
             mismatched shapes, or ``label_smoothing`` outside [0, 1].
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     input = _tensor(input)
     labels, any_ignored = _class_targets("cross_entropy", input, target, ignore_index)
     weight = _class_weight("cross_entropy", weight, input.shape[1], input.dtype)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
-    return CrossEntropy.apply(input, target=labels, weight=weight,
-                              ignore_index=ignore_index if any_ignored else None,
-                              label_smoothing=label_smoothing, reduction=reduction)
+    if weight is None and label_smoothing == 0.0 and not any_ignored:
+        return CrossEntropy.apply(input, target=labels, reduction=reduction)
+    return WeightedCrossEntropy.apply(input, target=labels, weight=weight,
+                                      ignore_index=ignore_index if any_ignored else None,
+                                      label_smoothing=label_smoothing, reduction=reduction)
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
@@ -307,7 +306,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     ``l_i = -weight[y_i] * input[i, y_i]`` (0 where ``y_i == ignore_index``); ``"mean"``
     divides the sum by ``sum_i weight[y_i]`` over the kept samples, as PyTorch.
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     input = _tensor(input)
     labels, _ = _class_targets("nll_loss", input, target, ignore_index)
     weight = _class_weight("nll_loss", weight, input.shape[1], input.dtype)
@@ -333,6 +332,6 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     Shapes: input (logits) and target (probabilities in [0, 1]) equal; output scalar, or
     that shape for ``reduction="none"``.
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     input, target = _same_shape("binary_cross_entropy_with_logits", input, target)
     return BCEWithLogits.apply(input, target, reduction=reduction)

@@ -3,6 +3,7 @@
 Each is called as ``loss_fn(input, target)`` and returns a Tensor (a scalar for
 ``reduction="mean"`` (the default) or ``"sum"``, per element/sample for ``"none"``).
 """
+from ..functions.loss import check_reduction
 from . import functional as F
 from .module import Module
 
@@ -10,8 +11,7 @@ from .module import Module
 class _Loss(Module):
     def __init__(self, reduction="mean"):
         super().__init__()
-        if reduction not in ("mean", "sum", "none"):
-            raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+        check_reduction(reduction)
         self.reduction = reduction
 
     def extra_repr(self):
@@ -37,7 +37,7 @@ class CrossEntropyLoss(_Loss):
 
     ``l_i = -log softmax(input_i)[target_i]``. Shapes: input ``(N, C)`` logits, target
     ``(N,)`` integer labels (ndarray or Tensor). Options as PyTorch: ``weight`` ``(C,)``,
-    ``ignore_index``, ``label_smoothing`` (see ``functions.loss.CrossEntropy``).
+    ``ignore_index``, ``label_smoothing`` (see ``functions.loss.WeightedCrossEntropy``).
     """
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):

@@ -1,25 +1,32 @@
 """Training: the ``fit`` loop, stopping rules and other callbacks, and the LR range test.
 
 ``fit`` trains a model over a DataLoader and returns a ``History``; a NaN or infinite loss
-or gradient raises ``TrainingDiverged`` with the model at its last good weights;
-``checkpoint=``/``resume=`` save and continue runs exactly; ``sweep`` trains the standard
+or gradient raises ``TrainingDiverged`` with the model at its last good weights, Ctrl-C
+``TrainingInterrupted`` (a ``KeyboardInterrupt``) between steps;
+``checkpoint=``/``resume=`` save and continue runs exactly; ``predict`` runs a model in eval
+mode without a graph; ``save_model``/``load_model`` write and rebuild a recipe run's model
+file (architecture, weights, input scaling, class labels); ``sweep`` trains the standard
 recipe over a grid of options and seeds, locally or on Ray. This layer imports tensor,
 autograd, nn-free helpers and ``_random`` only (never viz, cli or matplotlib).
 """
 from tinygrad_opt.train.callbacks import (AnyOf, Callback, ConvergenceThreshold, EarlyStopping,
                                           LearningRateScheduler, LossThreshold, MaxDuration,
                                           MaxIterations, MetricThreshold)
+from tinygrad_opt.train._interrupt import TrainingInterrupted
 from tinygrad_opt.train._lock import CheckpointLocked
 from tinygrad_opt.train.history import History
 from tinygrad_opt.train.loop import TrainingDiverged, TrainingState, evaluate, fit
 from tinygrad_opt.train.lr_find import lr_find, suggest_lr
 from tinygrad_opt.train.metrics import accuracy
-from tinygrad_opt.train.progress import ProgressBar
+from tinygrad_opt.train.model_file import TrainedModel, load_model, save_model
+from tinygrad_opt.train.predict import predict
 from tinygrad_opt.train.sweep import read_results, sweep
 
 __all__ = [
-    "fit", "evaluate", "History", "TrainingDiverged", "TrainingState", "CheckpointLocked",
+    "fit", "evaluate", "History", "TrainingDiverged", "TrainingInterrupted",
+    "TrainingState", "CheckpointLocked",
     "Callback", "AnyOf", "EarlyStopping", "LossThreshold", "ConvergenceThreshold",
     "MetricThreshold", "MaxIterations", "MaxDuration", "LearningRateScheduler",
-    "lr_find", "suggest_lr", "accuracy", "ProgressBar", "sweep", "read_results",
+    "lr_find", "suggest_lr", "accuracy", "sweep", "read_results",
+    "predict", "load_model", "save_model", "TrainedModel",
 ]

@@ -57,6 +57,12 @@ class Callback:
         return AnyOf(self, other)
 
 
+def note_stopper(state, callback):
+    """Record ``callback``'s class name as ``state.stopped_by`` if it just asked to stop."""
+    if state.stop_reason is not None and getattr(state, "stopped_by", "") is None:
+        state.stopped_by = type(callback).__name__
+
+
 class AnyOf(Callback):
     """Several callbacks as one; stops when any of them asks to (``a | b`` builds it).
 
@@ -75,18 +81,22 @@ class AnyOf(Callback):
     def on_train_begin(self, state):
         for callback in self.callbacks:
             callback.on_train_begin(state)
+            note_stopper(state, callback)
 
     def on_epoch_begin(self, state):
         for callback in self.callbacks:
             callback.on_epoch_begin(state)
+            note_stopper(state, callback)
 
     def on_step_end(self, state):
         for callback in self.callbacks:
             callback.on_step_end(state)
+            note_stopper(state, callback)
 
     def on_epoch_end(self, state):
         for callback in self.callbacks:
             callback.on_epoch_end(state)
+            note_stopper(state, callback)
 
     def on_train_end(self, state):
         for callback in self.callbacks:

@@ -29,7 +29,12 @@ class History:
             the run is short; see the module docstring), ``s = step_stride``.
         step_lrs: the learning rate (first param group) used by the same steps.
         step_stride: the spacing ``s`` of the per-step series (1 until they are thinned).
-        stop_reason: the message of the stopping rule that ended training, or None.
+        stop_reason: what ended training early: the message of the stopping rule, or of
+            the divergence or interruption (``TrainingDiverged.history``,
+            ``TrainingInterrupted.history``); None when the epoch budget was used up.
+        stopped_by: what ended training: the stopping rule's class name (``"EarlyStopping"``),
+            ``"epochs"`` (the budget), ``"divergence"`` or ``"interrupt"``; None while
+            training.
 
     Args:
         max_step_records: bound of the per-step series (an int >= 2).
@@ -48,6 +53,7 @@ class History:
         self.step_stride = 1
         self.steps_thinned = 0  # steps seen when the series were last thinned
         self.stop_reason = None
+        self.stopped_by = None
 
     def record_epoch(self, epoch, logs, seconds):
         """Append one epoch's ``logs`` (``{name: float}``) and its wall time, then thin the
@@ -85,7 +91,8 @@ class History:
                 "step_losses": np.asarray(self.step_losses, dtype=np.float64),
                 "step_lrs": np.asarray(self.step_lrs, dtype=np.float64),
                 "step_stride": self.step_stride, "steps_thinned": self.steps_thinned,
-                "max_step_records": self.max_step_records, "stop_reason": self.stop_reason}
+                "max_step_records": self.max_step_records, "stop_reason": self.stop_reason,
+                "stopped_by": self.stopped_by}
 
     def load_state_dict(self, state_dict):
         """Restore a ``state_dict``; values come back as Python floats, exactly."""
@@ -98,11 +105,13 @@ class History:
         self.steps_thinned = int(state_dict["steps_thinned"])
         self.max_step_records = int(state_dict["max_step_records"])
         self.stop_reason = state_dict["stop_reason"]
+        self.stopped_by = state_dict.get("stopped_by")  # absent from older checkpoints
 
     def to_json_dict(self):
         """A JSON-serialisable dict of the per-epoch record (for summaries)."""
         return {"history": self.history, "epoch": self.epoch,
-                "epoch_seconds": self.epoch_seconds, "stop_reason": self.stop_reason}
+                "epoch_seconds": self.epoch_seconds, "stop_reason": self.stop_reason,
+                "stopped_by": self.stopped_by}
 
     def __repr__(self):
         last = {name: values[-1] for name, values in self.history.items() if values}

@@ -24,15 +24,15 @@ import time
 import numpy as np
 
 from tinygrad_opt.autograd import no_grad
-from tinygrad_opt.optim.lr_scheduler import ReduceLROnPlateau
 from tinygrad_opt.train import _checks, _snapshot
 from tinygrad_opt.train import resume as resume_io
 from tinygrad_opt.train._batch import as_input, as_target
+from tinygrad_opt.train._interrupt import SigintGuard, TrainingInterrupted
 from tinygrad_opt.train._lock import CheckpointLock
-from tinygrad_opt.train.callbacks import AnyOf, Callback
+from tinygrad_opt.train.callbacks import AnyOf, Callback, note_stopper
 from tinygrad_opt.train.history import History
 from tinygrad_opt.train.metrics import resolve_metrics
-from tinygrad_opt.train.progress import ProgressBar
+from tinygrad_opt.train.progress import Progress
 
 
 class TrainingDiverged(RuntimeError):
@@ -92,6 +92,7 @@ class TrainingState:
         logs: the last finished epoch's values (``{"loss": ..., "val_loss": ..., ...}``).
         log_names: the names every epoch's logs will hold.
         stop_reason: None, or the message of the rule that asked to stop.
+        stopped_by: None, or the class name of that rule.
     """
 
     def __init__(self, model, optimizer, history, epochs, log_names):
@@ -105,6 +106,7 @@ class TrainingState:
         self.logs = {}
         self.log_names = tuple(log_names)
         self.stop_reason = None
+        self.stopped_by = None
         self.seconds_before = 0.0
         self.clock_start = time.perf_counter()
 
@@ -122,19 +124,19 @@ def _scheduler_mode(scheduler):
     """``None``, ``"batch"``, ``"plateau"`` or ``"epoch"``: when and how to step it."""
     if scheduler is None:
         return None
-    if isinstance(scheduler, ReduceLROnPlateau):
+    if getattr(scheduler, "needs_metric", False):
         return "plateau"
     return getattr(scheduler, "step_interval", "epoch")
 
 
-def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
+def evaluate(model, loss_fn, loader, metrics="auto"):
     """Mean loss and metrics of ``model`` over ``loader``, in eval mode without a graph.
 
     Args:
         model: a Module; its training flag is restored afterwards.
         loss_fn: ``loss_fn(outputs, targets) -> scalar Tensor`` (mean over the batch).
         loader: iterable of ``(xb, yb)`` NumPy batches.
-        metrics: names or functions, as for ``fit``.
+        metrics: names or functions, or ``"auto"``, as for ``fit``.
 
     Returns:
         ``{"loss": float, <metric>: float, ...}``, each the mean over samples.
@@ -144,7 +146,7 @@ def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
     """
     params = model.parameters()
     dtype = params[0].data.dtype if params else np.float32
-    return _evaluate(model, loss_fn, loader, resolve_metrics(metrics), dtype)
+    return _evaluate(model, loss_fn, loader, resolve_metrics(metrics, loss_fn), dtype)
 
 
 def _evaluate(model, loss_fn, loader, metrics, dtype):
@@ -189,8 +191,10 @@ class _Trainer:
         self.model, self.loss_fn, self.optimizer = model, loss_fn, optimizer
         self.train_loader, self.val_loader = train_loader, val_loader
         self.scheduler, self.scheduler_mode = scheduler, _scheduler_mode(scheduler)
-        self.metrics = resolve_metrics(metrics)
-        self.progress = progress
+        self.metrics = resolve_metrics(metrics, loss_fn)
+        self.progress = Progress(int(epochs), enabled=progress)
+        self.sigint = SigintGuard()
+        self.checkpoint_epochs = None  # epochs in the checkpoint file this run wrote or resumed
         self.named_params = list(model.named_parameters())
         self.dtype = self.named_params[0][1].data.dtype if self.named_params else np.float32
         self._init_guard()
@@ -287,9 +291,10 @@ class _Trainer:
             self.scheduler.step()
         return loss_value, outputs.data
 
-    def _train_epoch(self, bar):
+    def _train_epoch(self):
         """Train over one pass of the loader; returns the epoch's training logs."""
         state, history, metrics = self.state, self.history, self.metrics
+        progress, sigint = self.progress, self.sigint
         first_group = self.optimizer.param_groups[0]
         total_loss, seen, sums = 0.0, 0, [0.0] * len(metrics)
         for xb, yb in self.train_loader:
@@ -305,7 +310,10 @@ class _Trainer:
             history.step_losses.append(loss_value)
             for callback in self.step_callbacks:
                 callback.on_step_end(state)
-            bar.advance(total_loss / seen)
+                note_stopper(state, callback)
+            progress.step(total_loss / seen)
+            if sigint.requested:
+                raise _Interrupt
             if state.stop_reason is not None:
                 break
         if seen == 0:
@@ -322,11 +330,9 @@ class _Trainer:
         self.callback.on_epoch_begin(state)
         if state.stop_reason is not None:
             return False
-        width = len(str(state.epochs))
-        bar = ProgressBar(len(self.train_loader), f"Epoch {epoch + 1:>{width}}/{state.epochs}",
-                          enabled=self.progress)
+        self.progress.begin_epoch(epoch, len(self.train_loader))
         self.model.train()
-        logs = self._train_epoch(bar)
+        logs = self._train_epoch()
         if self.val_loader is not None:
             val_logs = _evaluate(self.model, self.loss_fn, self.val_loader, self.metrics,
                                  self.dtype)
@@ -335,10 +341,12 @@ class _Trainer:
             self.scheduler.step()
         elif self.scheduler_mode == "plateau":
             self.scheduler.step(logs.get("val_loss", logs["loss"]))
-        self.history.record_epoch(epoch, logs, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        self.history.record_epoch(epoch, logs, seconds)
         state.logs = logs
         self.callback.on_epoch_end(state)
-        bar.close("  " + "  ".join(f"{name} {value:.4g}" for name, value in logs.items()))
+        self.history.stop_reason, self.history.stopped_by = state.stop_reason, state.stopped_by
+        self.progress.end_epoch(epoch, logs, seconds)
         return True
 
     def run(self, checkpoint, resume, run_config):
@@ -348,8 +356,24 @@ class _Trainer:
             record = resume_io.run_record(self.optimizer, self.scheduler, self.train_loader,
                                           run_config)
         lock = contextlib.nullcontext() if checkpoint is None else CheckpointLock(checkpoint)
-        with lock:
-            return self._run(checkpoint, resume, record)
+        with lock, self.sigint:
+            try:
+                return self._run(checkpoint, resume, record)
+            except TrainingDiverged as error:
+                self._ended(error, "divergence", " ".join(str(error).split()))
+                raise
+            except (_Interrupt, KeyboardInterrupt) as error:
+                interrupted = TrainingInterrupted(
+                    self.state.epoch, self.state.epochs, self.state.step, self.history,
+                    checkpoint, self.checkpoint_epochs)
+                self._ended(interrupted, "interrupt", str(interrupted))
+                raise interrupted from (None if isinstance(error, _Interrupt) else error)
+
+    def _ended(self, error, stopped_by, reason):
+        """Record on the history (and the exception) what ended the run early."""
+        self.progress.abandon()
+        self.history.stop_reason, self.history.stopped_by = reason, stopped_by
+        error.history = self.history
 
     def _run(self, checkpoint, resume, record):
         state = self.state
@@ -359,6 +383,8 @@ class _Trainer:
         if resume is not None:
             start_epoch = resume_io.restore(resume, state, self.scheduler, loaders,
                                             self.callback, record)
+            if resume == checkpoint:
+                self.checkpoint_epochs = start_epoch
         state.clock_start = time.perf_counter()
         self.backup_step = state.step
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -367,15 +393,39 @@ class _Trainer:
                 if state.stop_reason is not None or not self._run_epoch(epoch):
                     break
                 if checkpoint is not None:
-                    resume_io.save(checkpoint, state, self.scheduler, loaders, self.callback,
-                                   record, epoch + 1)
-        self.history.stop_reason = state.stop_reason
+                    with self.sigint.hold():
+                        resume_io.save(checkpoint, state, self.scheduler, loaders,
+                                       self.callback, record, epoch + 1)
+                    self.checkpoint_epochs = epoch + 1
+                if self.sigint.requested:
+                    raise _Interrupt
+        self.history.stop_reason, self.history.stopped_by = state.stop_reason, state.stopped_by
+        if state.stop_reason is None:
+            self.history.stopped_by = "epochs"
         self.callback.on_train_end(state)
+        self.progress.finish(end_line(self.history, state.epochs))
         return self.history
 
 
+class _Interrupt(Exception):
+    """Raised inside the loop at a safe point after a SIGINT (see ``_interrupt``)."""
+
+
+def end_line(history, epochs):
+    """One line saying what ended a run that ``history`` records, out of ``epochs``."""
+    done = len(history.epoch)
+    if history.stopped_by in (None, "epochs"):
+        return f"finished: {done}/{epochs} epochs (the epoch budget)"
+    if history.stopped_by in ("divergence", "interrupt"):
+        return f"stopped after {done}/{epochs} epochs: {history.stop_reason}"
+    reason = history.stop_reason
+    if not reason.startswith(history.stopped_by):
+        reason = f"{history.stopped_by}: {reason}"
+    return f"stopped after {done}/{epochs} epochs by {reason}"
+
+
 def fit(model, loss_fn, optimizer, train_loader, epochs, val_loader=None, scheduler=None,
-        callbacks=(), metrics=("accuracy",), progress=True, checkpoint=None, resume=None,
+        callbacks=(), metrics="auto", progress=True, checkpoint=None, resume=None,
         run_config=None):
     """Train ``model`` for ``epochs`` passes over ``train_loader``.
 
@@ -398,8 +448,14 @@ def fit(model, loss_fn, optimizer, train_loader, epochs, val_loader=None, schedu
         val_loader: optional loader evaluated after every epoch.
         scheduler: optional ``tg.optim.lr_scheduler`` scheduler.
         callbacks: Callbacks (stopping rules, ...), or one combined with ``|``.
-        metrics: metric names (``"accuracy"``) or functions ``(outputs, targets) -> float``.
-        progress: draw a progress bar (only when stderr is a terminal).
+        metrics: metric names (``"accuracy"``) or functions ``(outputs, targets) -> float``;
+            ``"auto"`` (the default) is ``["accuracy"]`` for the classification losses
+            (cross-entropy, NLL, BCE with logits, as modules or functions) and no metric
+            for any other loss (MSE, L1, your own).
+        progress: show progress where the run is (``train.progress``): a tqdm bar per epoch
+            in a terminal, one plain line per epoch when stdout is a pipe or a file, tqdm's
+            notebook bar in Jupyter (plain lines without ipywidgets); then one line saying
+            what ended the run (``History.stopped_by``). False shows nothing.
         checkpoint: path of an ``.npz`` file rewritten atomically after every epoch with
             the model, optimizer, scheduler, random states (global generator, loaders,
             modules' own generators), callbacks and history. While the run lasts,
@@ -419,7 +475,10 @@ def fit(model, loss_fn, optimizer, train_loader, epochs, val_loader=None, schedu
 
     Raises:
         TrainingDiverged: a loss or gradient became NaN or infinite; the model keeps the last
-            weights whose loss and gradients were finite.
+            weights whose loss and gradients were finite. Its ``history`` is the run's.
+        TrainingInterrupted: Ctrl-C (a ``KeyboardInterrupt``): the loop stops after the step
+            under way, or after the checkpoint being written, so the model holds the weights
+            of a finished step and the checkpoint file is whole; ``history`` is the run's.
         ValueError: bad ``epochs``, unknown metric, a stopping rule monitoring a value that is
             not logged, or a ``resume`` checkpoint that is damaged or does not fit the model
             (naming the key and shapes) or the optimizer/scheduler/callbacks/data.

@@ -1,69 +1,125 @@
-"""A one-line progress bar for the training loop, drawn on a terminal only.
+"""What ``fit`` shows while it trains, chosen for where it runs.
 
-The bar is written to stderr (so stdout stays clean for tables and pipes) and only when
-stderr is a terminal: in a log file, CI or a notebook capture it stays silent. Redrawing is
-throttled to ``min_interval`` seconds, so ``advance`` costs one clock read per step.
+* In a Jupyter kernel: tqdm's notebook bar, one per epoch, when ``ipywidgets`` can be
+  imported; plain lines otherwise (a kernel's stdout is not a terminal, the cell shows them).
+* When stdout is a terminal: a tqdm bar per epoch on stderr (stdout when only stdout is a
+  terminal), left in place with the epoch's numbers once it is full.
+* Otherwise (a pipe, ``| tee``, ``nohup``, a log file, CI): one plain line per epoch on
+  stdout, flushed at once::
+
+      epoch  3/20  loss 0.1234  lr 0.001  accuracy 0.9612  val_loss 0.1301  0.41 s
+
+Whatever ends the run is said in one line at the end (``Progress.finish``). The per-step
+cost is one call that adds to a counter (tqdm redraws at most every 0.1 s).
 """
 import sys
-import time
+
+from tqdm import tqdm as terminal_tqdm
 
 
-class ProgressBar:
-    """``Epoch  3/20 [#########.........]  28/45  loss 0.1234  0.4s`` on one line.
-
-    Args:
-        total: steps in the epoch.
-        description: text before the bar, e.g. ``"Epoch  3/20"``.
-        enabled: draw at all; it is also off when ``stream`` is not a terminal.
-        stream: where to draw (``sys.stderr`` by default).
-        width: characters in the bar.
-        min_interval: seconds between redraws.
-    """
-
-    def __init__(self, total, description="", enabled=True, stream=None, width=24,
-                 min_interval=0.1):
-        self.stream = sys.stderr if stream is None else stream
-        self.enabled = bool(enabled) and _is_terminal(self.stream)
-        self.total = max(int(total), 1)
-        self.description = description
-        self.width = width
-        self.min_interval = min_interval
-        self.count = 0
-        self.loss = None
-        self.start = time.perf_counter()
-        self._last_draw = -min_interval
-
-    def advance(self, loss=None):
-        """Count one step (with its running loss) and redraw if ``min_interval`` has passed."""
-        self.count += 1
-        if not self.enabled:
-            return
-        self.loss = loss
-        now = time.perf_counter()
-        if now - self._last_draw >= self.min_interval:
-            self._last_draw = now
-            self._draw(now, "")
-
-    def close(self, summary=""):
-        """Draw the final state followed by ``summary`` and end the line."""
-        if self.enabled:
-            self._draw(time.perf_counter(), summary)
-            self.stream.write("\n")
-            self.stream.flush()
-
-    def _draw(self, now, summary):
-        filled = min(self.width, self.width * self.count // self.total)
-        bar = "#" * filled + "." * (self.width - filled)
-        digits = len(str(self.total))
-        loss = f"  loss {self.loss:.4f}" if self.loss is not None and not summary else ""
-        self.stream.write(f"\r{self.description} [{bar}] {self.count:>{digits}}/{self.total}"
-                          f"{loss}  {now - self.start:.1f}s{summary}\x1b[K")
-        self.stream.flush()
+def in_notebook():
+    """True inside a Jupyter (IPython) kernel, False in a terminal IPython or plain Python."""
+    if "ipykernel" not in sys.modules:
+        return False
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return type(shell).__name__ == "ZMQInteractiveShell"
 
 
 def _is_terminal(stream):
     isatty = getattr(stream, "isatty", None)
     try:
         return bool(isatty and isatty())
-    except ValueError:
+    except ValueError:  # a closed stream
         return False
+
+
+def _notebook_tqdm():
+    """tqdm's notebook bar class, or None when ipywidgets (which it draws with) is missing."""
+    try:
+        import ipywidgets  # noqa: F401
+        from tqdm.notebook import tqdm as notebook_tqdm
+    except ImportError:
+        return None
+    return notebook_tqdm
+
+
+def choose_mode(enabled=True):
+    """``"off"``, ``"notebook"``, ``"bar"`` or ``"lines"``: how to show progress here."""
+    if not enabled:
+        return "off"
+    if in_notebook():
+        return "notebook" if _notebook_tqdm() is not None else "lines"
+    if _is_terminal(sys.stdout) or _is_terminal(sys.stderr):
+        return "bar"
+    return "lines"
+
+
+def format_logs(logs):
+    """``"loss 0.1234  val_loss 0.2  lr 0.001"``: an epoch's numbers, 4 significant digits."""
+    return "  ".join(f"{name} {value:.4g}" for name, value in logs.items())
+
+
+class Progress:
+    """Progress of one ``fit`` call: a bar per epoch or a line per epoch, and the last line.
+
+    Args:
+        epochs: the epoch budget (shown as ``epoch 3/20``).
+        enabled: show anything at all (``fit(progress=...)``).
+        mode: force a mode of ``choose_mode`` (tests); None chooses by where it runs.
+    """
+
+    def __init__(self, epochs, enabled=True, mode=None):
+        self.epochs = epochs
+        self.mode = choose_mode(enabled) if mode is None else mode
+        self.width = len(str(epochs))
+        self.bar = None
+
+    @property
+    def enabled(self):
+        return self.mode != "off"
+
+    def _write(self, line):
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    def begin_epoch(self, epoch, steps):
+        """Start epoch ``epoch`` (0-based) of ``steps`` steps."""
+        if self.mode not in ("bar", "notebook"):
+            return
+        description = f"Epoch {epoch + 1:>{self.width}}/{self.epochs}"
+        if self.mode == "notebook":
+            self.bar = _notebook_tqdm()(total=steps, desc=description, leave=True)
+        else:
+            stream = sys.stderr if _is_terminal(sys.stderr) else sys.stdout
+            self.bar = terminal_tqdm(total=steps, desc=description, leave=True, file=stream,
+                                     dynamic_ncols=True)
+
+    def step(self, running_loss):
+        """Count one step; ``running_loss`` is the epoch's mean loss so far."""
+        bar = self.bar
+        if bar is not None:
+            bar.update()
+            if bar.n == bar.total or bar.n % 16 == 0:
+                bar.set_postfix_str(f"loss {running_loss:.4f}", refresh=False)
+
+    def end_epoch(self, epoch, logs, seconds):
+        """Show the finished epoch's ``logs`` (``{name: float}``) and wall time."""
+        if self.bar is not None:
+            self.bar.set_postfix_str(format_logs(logs), refresh=False)
+            self.bar.close()
+            self.bar = None
+        elif self.mode == "lines":
+            self._write(f"epoch {epoch + 1:>{self.width}}/{self.epochs}  {format_logs(logs)}  "
+                        f"{seconds:.2f} s")
+
+    def abandon(self):
+        """Close a bar left open by an exception (divergence, Ctrl-C)."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def finish(self, line):
+        """Say in one line what ended the run."""
+        self.abandon()
+        if self.enabled:
+            self._write(line)

@@ -19,7 +19,8 @@ from .._random import manual_seed
 from ..optim import lr_scheduler
 from .callbacks import EarlyStopping
 from . import resume as resume_io
-from .loop import evaluate, fit
+from ._interrupt import TrainingInterrupted
+from .loop import TrainingDiverged, evaluate, fit
 
 OPTIMIZERS = {"sgd": optim.SGD, "adagrad": optim.Adagrad, "adadelta": optim.Adadelta,
               "rmsprop": optim.RMSprop, "adam": optim.Adam, "adamw": optim.AdamW,
@@ -172,6 +173,12 @@ def load_splits(config):
     return splits, scaler
 
 
+def class_labels(splits):
+    """The labels ``0 .. K-1`` that the model's K outputs stand for (K = the largest label in
+    any split, plus one)."""
+    return np.arange(int(max(y.max() for _, y in splits.values())) + 1)
+
+
 def _norm_layer(kind, width):
     if kind == "batch":
         return nn.BatchNorm1d(width)
@@ -181,18 +188,22 @@ def _norm_layer(kind, width):
     return nn.GroupNorm(groups, width)
 
 
-def build_model(config, n_features, n_classes):
-    """``Dense -> [norm] -> activation -> [Dropout]`` per hidden width, then ``Dense``."""
+def build_model(config, n_features, n_classes, rng=None):
+    """``Dense -> [norm] -> activation -> [Dropout]`` per hidden width, then ``Dense``.
+
+    Uses the options ``hidden``, ``init``, ``norm``, ``activation`` and ``dropout`` of
+    ``config``; ``rng`` (default: the global generator) draws the initial weights.
+    """
     layers, width = [], n_features
     for hidden in config["hidden"]:
-        layers.append(nn.Dense(width, hidden, weight_init=config["init"]))
+        layers.append(nn.Dense(width, hidden, weight_init=config["init"], rng=rng))
         if config["norm"] != "none":
             layers.append(_norm_layer(config["norm"], hidden))
         layers.append(ACTIVATIONS[config["activation"]]())
         if config["dropout"] > 0:
-            layers.append(nn.Dropout(config["dropout"]))
+            layers.append(nn.Dropout(config["dropout"], rng=rng))
         width = hidden
-    layers.append(nn.Dense(width, n_classes, weight_init="xavier_uniform"))
+    layers.append(nn.Dense(width, n_classes, weight_init="xavier_uniform", rng=rng))
     return nn.Sequential(*layers)
 
 
@@ -205,21 +216,56 @@ def build_optimizer(config, model):
     return OPTIMIZERS[config["optimizer"]](model.parameters(), **options)
 
 
-def build_scheduler(config, optimizer, steps_per_epoch):
-    """The ``schedule`` over ``epochs`` (``onecycle`` counts steps), or None."""
+def schedule_options(config, lr, steps_per_epoch):
+    """``(scheduler class, its keyword arguments)`` for the ``schedule`` over ``epochs``
+    (``onecycle`` counts steps; ``lr`` is its peak), or ``(None, {})`` for ``"none"``."""
     epochs, schedule = config["epochs"], config["schedule"]
     if schedule == "step":
-        return lr_scheduler.StepLR(optimizer, step_size=max(1, epochs // 3), gamma=0.1)
+        return lr_scheduler.StepLR, {"step_size": max(1, epochs // 3), "gamma": 0.1}
     if schedule == "cosine":
-        return lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
+        return lr_scheduler.CosineAnnealingLR, {"T_max": epochs}
     if schedule == "exponential":
-        return lr_scheduler.ExponentialLR(optimizer, gamma=0.01 ** (1 / epochs))
+        return lr_scheduler.ExponentialLR, {"gamma": 0.01 ** (1 / epochs)}
     if schedule == "onecycle":
-        return lr_scheduler.OneCycleLR(optimizer, max_lr=optimizer.param_groups[0]["lr"],
-                                       total_steps=epochs * steps_per_epoch)
+        return lr_scheduler.OneCycleLR, {"max_lr": lr, "total_steps": epochs * steps_per_epoch}
     if schedule == "plateau":
-        return lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=3)
-    return None
+        return lr_scheduler.ReduceLROnPlateau, {"factor": 0.5, "patience": 3}
+    return None, {}
+
+
+def build_scheduler(config, optimizer, steps_per_epoch):
+    """The ``schedule`` (``schedule_options``) on ``optimizer``, or None."""
+    cls, options = schedule_options(config, optimizer.param_groups[0]["lr"], steps_per_epoch)
+    return None if cls is None else cls(optimizer, **options)
+
+
+def early_stopping_options(config):
+    """The keyword arguments of the run's ``EarlyStopping``, or None without ``patience``."""
+    if config["patience"] is None:
+        return None
+    return {"monitor": "val_loss", "patience": config["patience"], "min_delta": 0.0,
+            "restore_best_weights": True}
+
+
+def hyper_parameters(config, model, optimizer, steps_per_epoch):
+    """Every value the run was built with beyond ``config``: the optimizer's full set of
+    hyper-parameters (defaults included), the schedule's and early stopping's arguments, the
+    layers, the data split and the loaders, as plain JSON-able values."""
+    cls, options = schedule_options(config, optimizer.defaults["lr"], steps_per_epoch)
+    return {
+        "optimizer": {"class": type(optimizer).__name__,
+                      **{name: list(value) if isinstance(value, tuple) else value
+                         for name, value in optimizer.defaults.items()}},
+        "scheduler": None if cls is None else {"class": cls.__name__, **options},
+        "early_stopping": early_stopping_options(config),
+        "layers": [repr(layer).split("  [")[0] for layer in model.children()],
+        "loss": "CrossEntropyLoss(reduction='mean')",
+        "data": {"val": 0.1, "test": 0.1 if config["dataset"] != "mnist" else "MNIST's own",
+                 "stratify": True, "standardized_on": "train split",
+                 "train_batches": {"batch_size": config["batch_size"], "shuffle": True,
+                                   "drop_last": False, "steps_per_epoch": steps_per_epoch},
+                 "eval_batch_size": 1024},
+    }
 
 
 def setup(config):
@@ -230,8 +276,7 @@ def setup(config):
     """
     manual_seed(config["seed"])
     splits, scaler = load_splits(config)
-    n_classes = int(max(y.max() for _, y in splits.values())) + 1
-    model = build_model(config, splits["train"][0].shape[1], n_classes)
+    model = build_model(config, splits["train"][0].shape[1], len(class_labels(splits)))
     return splits, scaler, model, nn.CrossEntropyLoss(), build_optimizer(config, model)
 
 
@@ -245,10 +290,13 @@ def run(config, progress=False, checkpoint=None, resume=None):
 
     Returns:
         A dict: ``model``, ``scaler``, ``history``, ``splits``, ``seconds`` (training wall
-        time) and ``results`` (``{"train"|"val"|"test": {"loss": ..., "accuracy": ...}}``).
+        time), ``results`` (``{"train"|"val"|"test": {"loss": ..., "accuracy": ...}}``) and
+        ``hyper_parameters`` (``hyper_parameters(...)``).
 
     Raises:
-        TrainingDiverged: from ``fit``, with the model at its last finite weights.
+        TrainingDiverged, TrainingInterrupted: from ``fit``, with the model at its last
+            finite weights (the last finished step's), and ``hyper_parameters`` and
+            ``seconds`` attached to the exception besides its ``history``.
         RecipeError, ValueError: a ``resume`` checkpoint of other options, or damaged.
     """
     if resume is not None:
@@ -260,13 +308,20 @@ def run(config, progress=False, checkpoint=None, resume=None):
     loaders = {name: data.DataLoader(*splits[name], batch_size=1024, shuffle=False)
                for name in splits}
     scheduler = build_scheduler(config, optimizer, len(train_loader))
-    callbacks = [] if config["patience"] is None else [
-        EarlyStopping(patience=config["patience"], restore_best_weights=True)]
+    stopping = early_stopping_options(config)
+    callbacks = [] if stopping is None else [EarlyStopping(**stopping)]
+    hyper = hyper_parameters(config, model, optimizer, len(train_loader))
     started = time.perf_counter()
-    history = fit(model, loss_fn, optimizer, train_loader, config["epochs"],
-                  val_loader=loaders["val"], scheduler=scheduler, callbacks=callbacks,
-                  progress=progress, checkpoint=checkpoint, resume=resume, run_config=config)
+    try:
+        history = fit(model, loss_fn, optimizer, train_loader, config["epochs"],
+                      val_loader=loaders["val"], scheduler=scheduler, callbacks=callbacks,
+                      progress=progress, checkpoint=checkpoint, resume=resume,
+                      run_config=config)
+    except (TrainingDiverged, TrainingInterrupted) as error:
+        error.hyper_parameters = hyper
+        error.seconds = time.perf_counter() - started
+        raise
     seconds = time.perf_counter() - started
     results = {name: evaluate(model, loss_fn, loader) for name, loader in loaders.items()}
     return {"model": model, "scaler": scaler, "history": history, "splits": splits,
-            "seconds": seconds, "results": results}
+            "seconds": seconds, "results": results, "hyper_parameters": hyper}

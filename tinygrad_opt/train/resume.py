@@ -4,7 +4,7 @@ A resumed run must end with the same weights as an uninterrupted one, bit for bi
 epoch the future of the run depends on: the model's parameters and buffers, the optimizer's
 state and hyper-parameters, the scheduler's counters, every random generator that later
 epochs draw from (``_snapshot``), the callbacks' counters (EarlyStopping's best and wait),
-the history and the step count. All of it goes into one checkpoint (``train.checkpoint``),
+the history and the step count. All of it goes into one checkpoint (``tinygrad_opt.save``),
 with a record of how the run was built: the optimizer's class and its hyper-parameters when
 the run started, the scheduler's class, a checksum of the training data and, for runs of the
 recipe, its options (``run_config``).
@@ -16,13 +16,12 @@ scheduler or stopping rules, other module generators, or other training data (an
 test rows would have been trained on). Each refusal is one ``ValueError`` line naming the
 file and what differs.
 """
-import os
 import zlib
 
 import numpy as np
 
+import tinygrad_opt.serialization as serialization
 from tinygrad_opt.train import _snapshot
-from tinygrad_opt.train import checkpoint as checkpoint_io
 
 _FORMAT = "tinygrad_opt.fit"
 _VERSION = 2
@@ -66,32 +65,14 @@ def save(path, state, scheduler, loaders, callback, record, epochs_done):
             ...}``; ``callback``: the run's ``AnyOf``; ``record``: ``run_record(...)``.
     """
     snapshot = _snapshot.take(state.model, state.optimizer, scheduler, loaders)
-    checkpoint_io.save_tree(path, {
+    serialization.save({
         "format": _FORMAT, "version": _VERSION,
         "epoch": epochs_done, "step": state.step, "seconds": state.train_seconds(),
         "stop_reason": state.stop_reason, "run": record,
         "model": snapshot["model"], "optimizer": snapshot["optimizer"],
         "scheduler": snapshot["scheduler"], "random": snapshot["random"],
         "callbacks": callback.state_dict(), "history": state.history.state_dict(),
-    })
-
-
-def _one_line(error):
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text if len(text) <= 100 else text[:97] + "..."
-
-
-def _not_an_archive(head):
-    """Why a file starting with the bytes ``head`` is no checkpoint (which is a zip)."""
-    if head.startswith(b"\x93NUMPY"):
-        return "it is a single .npy array, not a checkpoint archive"
-    if head.startswith(b"\x80") or head.startswith(b"\x1f\x8b"):
-        return "it is a pickle or gzip file, not a checkpoint archive"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return "it is not a checkpoint archive (.npz)"
-    return "it is a text file, not a checkpoint archive (.npz)"
+    }, path)
 
 
 def read(path):
@@ -103,30 +84,12 @@ def read(path):
             that ``fit`` did not write, or a checkpoint of another format version; one line
             naming ``path``.
     """
-    if os.path.isdir(path):
-        raise ValueError(f"cannot resume from {path}: it is a folder, not a checkpoint file")
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"cannot resume from {path}: no such file")
-    with open(path, "rb") as stream:
-        head = stream.read(64)
-    if not head:
-        raise ValueError(f"cannot resume from {path}: the file is empty")
-    if not head.startswith(b"PK"):
-        raise ValueError(f"cannot resume from {path}: {_not_an_archive(head)}")
     try:
-        tree = checkpoint_io.load_tree(path)
-    except (PermissionError, MemoryError):
-        raise
-    except Exception as error:  # a damaged file fails anywhere in zipfile, zlib, NumPy, json
-        reason = _one_line(error)
-        if "pickle" in reason:
-            reason = "it holds pickled Python objects, which a checkpoint never does"
-        elif isinstance(error, ValueError) and str(path) in reason:
-            raise ValueError(f"cannot resume from {path}: {reason}") from None
-        else:
-            reason = (f"the archive is truncated or damaged ({type(error).__name__}: "
-                      f"{reason})")
-        raise ValueError(f"cannot resume from {path}: {reason}") from None
+        tree = serialization.load(path)
+    except serialization.FileFormatError as error:
+        raise ValueError(f"cannot resume from {path}: {error.reason}") from None
+    except FileNotFoundError:
+        raise FileNotFoundError(f"cannot resume from {path}: no such file") from None
     if not isinstance(tree, dict) or tree.get("format") != _FORMAT:
         raise ValueError(f"cannot resume from {path}: it is not a checkpoint written by fit")
     if tree.get("version") != _VERSION:
@@ -240,6 +203,7 @@ def restore(path, state, scheduler, loaders, callback, record):
     state.step = tree["step"]
     state.seconds_before = tree["seconds"]
     state.stop_reason = tree["stop_reason"]
+    state.stopped_by = state.history.stopped_by if state.stop_reason is not None else None
     if tree["history"]["history"]:
         state.logs = {name: values[-1] for name, values in tree["history"]["history"].items()}
     return tree["epoch"]

@@ -7,6 +7,7 @@ parameters (``nn.Parameter``), other tensors that require grad ("input"), or con
 """
 import numpy as np
 
+from ..autograd import parents, topological_order
 from ..trace import NodeNamer, op_name
 from ._figure import finish, new_figure
 
@@ -15,21 +16,6 @@ _LEGEND = {"op": "op (output shape)", "param": "parameter", "input": "input (req
            "const": "constant / data"}
 _BOX_WIDTH, _BOX_HEIGHT = 1.7, 0.62
 _COLUMN_GAP, _ROW_GAP = 2.3, 0.95
-
-
-def _all_nodes(root):
-    """Every node below ``root`` (constants included), inputs before their consumers."""
-    order, seen, stack = [], set(), [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-        elif id(node) not in seen:
-            seen.add(id(node))
-            stack.append((node, True))
-            parents = node._ctx.parents if node._ctx is not None else ()
-            stack.extend((parent, False) for parent in reversed(parents))
-    return order
 
 
 def _role(node):
@@ -41,12 +27,12 @@ def _columns(nodes):
     column = {}
     for node in nodes:
         if node._ctx is not None:
-            column[id(node)] = 1 + max(column.get(id(p), 0) for p in node._ctx.parents)
+            column[id(node)] = 1 + max(column.get(id(p), 0) for p in parents(node))
         else:
             column[id(node)] = 0
     consumers = {}
     for node in nodes:
-        for parent in (node._ctx.parents if node._ctx is not None else ()):
+        for parent in parents(node):
             consumers.setdefault(id(parent), []).append(column[id(node)])
     for node in nodes:
         if node._ctx is None and id(node) in consumers:
@@ -62,8 +48,7 @@ def _layout(nodes):
         members = [node for node in nodes if column[id(node)] == col]
 
         def mean_input_row(node):
-            parents = node._ctx.parents if node._ctx is not None else ()
-            rows = [position[id(p)][1] for p in parents if id(p) in position]
+            rows = [position[id(p)][1] for p in parents(node) if id(p) in position]
             return np.mean(rows) if rows else 0.0
 
         members.sort(key=mean_input_row)
@@ -96,7 +81,7 @@ def draw_graph(tensor, labels=None, show_grads=True, path=None):
     """
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
-    nodes = _all_nodes(tensor)
+    nodes = topological_order(tensor, constants=True)
     name = NodeNamer(labels)
     names = {id(node): name(node) for node in nodes}
     position = _layout(nodes)
@@ -111,7 +96,7 @@ def draw_graph(tensor, labels=None, show_grads=True, path=None):
             boxstyle="round,pad=0.05", facecolor=_COLOURS[_role(node)], edgecolor="#555555"))
         title = names[id(node)] if node._ctx is None else op_name(node)
         axes.text(x, y, _label(node, title, show_grads), ha="center", va="center", fontsize=8)
-        for parent in (node._ctx.parents if node._ctx is not None else ()):
+        for parent in parents(node):
             px, py = position[id(parent)]
             axes.add_patch(FancyArrowPatch((px + _BOX_WIDTH / 2 + 0.05, py),
                                            (x - _BOX_WIDTH / 2 - 0.05, y),
@@ -138,7 +123,7 @@ def to_dot(tensor, labels=None):
         A ``digraph`` string: one box per node labelled with its op (or leaf name) and
         shape, filled by role as in ``draw_graph``; one edge per input -> op.
     """
-    nodes = _all_nodes(tensor)
+    nodes = topological_order(tensor, constants=True)
     name = NodeNamer(labels)
     lines = ["digraph computation {", "  rankdir=LR;",
              '  node [shape=box, style="rounded,filled", fontname="Helvetica"];']
@@ -148,7 +133,7 @@ def to_dot(tensor, labels=None):
         lines.append(f'  n{index} [label="{text}", fillcolor="{_COLOURS[_role(node)]}"];')
     index_of = {id(node): index for index, node in enumerate(nodes)}
     for node in nodes:
-        for parent in (node._ctx.parents if node._ctx is not None else ()):
+        for parent in parents(node):
             lines.append(f"  n{index_of[id(parent)]} -> n{index_of[id(node)]};")
     lines.append("}")
     return "\n".join(lines)

@@ -103,6 +103,9 @@ class LRScheduler(ABC):
     # How often a training loop should call step(): "epoch" (periods counted in epochs) or
     # "batch" (periods counted in optimizer steps, as CyclicLR and OneCycleLR).
     step_interval = "epoch"
+    # Whether step() takes the monitored metric, step(val_loss) (ReduceLROnPlateau), so that
+    # a training loop can tell without importing the class.
+    needs_metric = False
 
     # Attributes left out of state_dict: the optimizer, and user callables that need not pickle.
     _state_excluded = ("optimizer",)
@@ -152,12 +155,17 @@ class LRScheduler(ABC):
         Call it after ``optimizer.step()``; the first call before any ``optimizer.step()``
         warns (UserWarning), as PyTorch does: the schedule's first rate would be skipped.
         """
+        self._count_step()
+        self._update_lr()
+
+    def _count_step(self):
+        """Count a call of step(); warn if the first one after construction comes before any
+        ``optimizer.step()``."""
         if self._step_count == 1 and getattr(self.optimizer, "_stepped", True) is False:
             warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`: "
                           "call `optimizer.step()` first, otherwise the first value of the "
-                          "learning-rate schedule is skipped", UserWarning, stacklevel=2)
+                          "learning-rate schedule is skipped", UserWarning, stacklevel=3)
         self._step_count += 1
-        self._update_lr()
 
     def _update_lr(self, epoch=None):
         """Write the next rates into the param groups.

@@ -96,7 +96,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         Raises:
             ValueError: If ``epoch`` is negative.
         """
-        self._step_count += 1
+        self._count_step()
         self._update_lr(epoch)
 
     def _update_lr(self, epoch=None):

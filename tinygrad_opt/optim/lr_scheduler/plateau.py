@@ -36,6 +36,8 @@ class ReduceLROnPlateau(LRScheduler):
         ValueError: If an argument is out of range or unknown.
     """
 
+    needs_metric = True
+
     def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
                  threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
         check_optimizer(optimizer)
