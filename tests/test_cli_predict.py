@@ -78,6 +78,8 @@ ERRORS = {
                     "narrow.csv has rows of 3 features, but the model run/model.npz takes 64"),
     "non-numeric cell": (lambda f: ("run/model.npz", _write(f, "bad.csv", "1,2\n3,abc\n")),
                          "bad.csv, line 2, column 2: 'abc' is not a number"),
+    "ragged rows": (lambda f: ("run/model.npz", _write(f, "ragged.csv", "1,2\n\n3,4,5\n")),
+                    "ragged.csv, line 3: 3 values, but line 1 has 2"),
     "missing input": (lambda f: ("run/model.npz", "nothing.csv"), "nothing.csv: no such file"),
     "missing model": (lambda f: ("run/none.npz", "rows.csv"), "run/none.npz: no such file"),
     "not a model file": (lambda f: ("rows.npy", "rows.csv"),

@@ -1,4 +1,4 @@
-"""``tinygrad-opt``: train an MLP, or run a learning-rate range test, from the command line.
+"""``tinygrad-opt``: train an MLP and predict with it, or run a learning-rate range test.
 
     tinygrad-opt train                      # MLP on the shipped 8x8 digits, a few seconds
     tinygrad-opt train --optimizer sgd --lr 0.1 --momentum 0.9 --schedule cosine

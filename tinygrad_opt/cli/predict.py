@@ -37,7 +37,7 @@ def add_commands(commands):
                         help="write to FILE (.csv or .npy) instead of printing")
     parser.add_argument("--proba", action="store_true",
                         help="class probabilities (one row per input row) instead of labels")
-    parser.add_argument("--batch-size", type=_args.positive_int,
+    parser.add_argument("--batch-size", type=_args.positive_int, metavar="N",
                         help="rows per forward pass (default: all at once)")
     parser.set_defaults(run=run_predict)
 

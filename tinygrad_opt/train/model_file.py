@@ -18,27 +18,19 @@
     >>> trained.predict(X_raw)                              # labels, one per row
     >>> trained.predict_proba(X_raw)                        # softmax of the logits
 """
-import importlib.metadata
-
 import numpy as np
 
 from .. import data
 from .. import serialization
+from .._version import __version__
 from ..autograd import no_grad
 from ..tensor import Tensor
 from . import recipe
-from .predict import predict
+from .predict import predict as model_outputs
 
 _FORMAT = "tinygrad_opt.model"
 _VERSION = 1
 _ARCHITECTURE = ("hidden", "activation", "norm", "dropout", "init")
-
-
-def _package_version():
-    try:
-        return importlib.metadata.version("tinygrad_opt")
-    except importlib.metadata.PackageNotFoundError:
-        return None
 
 
 def save_model(path, run, config):
@@ -53,7 +45,7 @@ def save_model(path, run, config):
     architecture = {name: config[name] for name in _ARCHITECTURE}
     architecture.update(in_features=int(scaler.n_features_in_), out_features=len(classes))
     serialization.save({
-        "format": _FORMAT, "version": _VERSION, "package_version": _package_version(),
+        "format": _FORMAT, "version": _VERSION, "package_version": __version__,
         "architecture": architecture, "weights": run["model"].state_dict(),
         "scaling": {"mean": scaler.mean_, "scale": scaler.scale_, "var": scaler.var_,
                     "samples": int(scaler.n_samples_seen_)},
@@ -69,7 +61,7 @@ class TrainedModel:
         model: the ``nn.Sequential`` MLP, in eval mode.
         scaler: the fitted ``data.StandardScaler``.
         classes: ndarray, ``classes[k]`` is the label of output ``k``.
-        architecture, trained_with: dicts, as saved; ``package_version``: str or None.
+        architecture, trained_with: dicts, as saved; ``package_version``: the writer's.
         n_features: the width of a raw input row.
     """
 
@@ -96,7 +88,7 @@ class TrainedModel:
 
     def logits(self, X, batch_size=None):
         """The model's outputs for raw rows X (``train.predict`` on ``transform(X)``)."""
-        return predict(self.model, self.transform(X), batch_size=batch_size)
+        return model_outputs(self.model, self.transform(X), batch_size=batch_size)
 
     def predict_proba(self, X, batch_size=None):
         """Class probabilities ``softmax(logits)`` per row, in float64 (each row sums to 1 to
