@@ -108,7 +108,7 @@ class Tensor(ArrayLike):
             if self.data.size != 1:
                 raise ValueError(f"backward() without a gradient needs a one-element tensor; "
                                  f"this one has shape {self.shape}: pass grad= of that shape")
-            grad = np.ones_like(self.data)
+            grad = np.ones(self.data.shape, self.data.dtype)
         else:
             grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad,
                               dtype=self.data.dtype)
