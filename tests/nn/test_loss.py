@@ -49,8 +49,10 @@ def test_every_loss_passes_gradcheck(rng, reduction, batch):
     assert gradcheck(lambda a: F.cross_entropy(a, labels, weight=weight, reduction=reduction,
                                                label_smoothing=0.1), [x])
     assert gradcheck(lambda a: F.nll_loss(a, labels, weight=weight, reduction=reduction), [x])
-    assert gradcheck(lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction),
+    assert gradcheck(lambda a, b: F.binary_cross_entropy_with_logits(a, b, reduction=reduction),
                      [x, probabilities])
+    assert gradcheck(lambda a, b: F.binary_cross_entropy_with_logits(
+        a, b, weight=weight, reduction=reduction, pos_weight=weight[::-1]), [x, probabilities])
 
 
 def test_cross_entropy_of_huge_logits_is_finite():
@@ -125,3 +127,39 @@ def test_bce_target_dtype_follows_logits():
     loss = nn.BCEWithLogitsLoss()(Tensor(np.zeros(3, np.float32)), np.array([0, 1, 1]))
     assert loss.dtype == np.float32
     np.testing.assert_allclose(loss.data, np.log(2.0), rtol=1e-6)
+
+
+def test_bce_pos_weight_and_weight_match_pytorch_hand_values():
+    # At x = 0, softplus(-x) = log 2 and sigmoid(-x) = 1/2. PyTorch's
+    # l = w * [(1 - y) x + (1 + (p - 1) y) softplus(-x)] with p = 3, w = (2, 0.5):
+    # y = 1 gives 2 * 3 log 2, y = 0 gives 0.5 * log 2; dl/dx = w * [(1 - y) - (1 + (p-1) y)/2]
+    # = (2 * -1.5, 0.5 * 0.5), halved by the mean.
+    x = Tensor(np.zeros(2), requires_grad=True)
+    loss_fn = nn.BCEWithLogitsLoss(weight=np.array([2.0, 0.5]), pos_weight=np.array([3.0]))
+    loss = loss_fn(x, np.array([1.0, 0.0]))
+    np.testing.assert_allclose(loss.data, (6.0 + 0.5) * np.log(2.0) / 2, rtol=1e-14)
+    loss.backward()
+    np.testing.assert_allclose(x.grad, [-1.5, 0.125], rtol=1e-14)
+
+
+def test_bce_pos_weight_is_stable_and_differentiates_the_target():
+    # y = 1, p = 2: l = 2 softplus(-x) -> 200 at x = -100 and 2 e^-100 at x = 100;
+    # dl/dy = -x + (p - 1) softplus(-x).
+    x = Tensor(np.array([-100.0, 100.0]))
+    y = Tensor(np.ones(2), requires_grad=True)
+    loss = F.binary_cross_entropy_with_logits(x, y, reduction="none", pos_weight=[2.0])
+    np.testing.assert_allclose(loss.data, [200.0, 2 * np.exp(-100.0)], rtol=1e-14)
+    loss.backward(np.ones(2))
+    np.testing.assert_allclose(y.grad, [100.0 + 100.0, -100.0 + np.exp(-100.0)], rtol=1e-14)
+
+
+def test_bce_weight_that_does_not_broadcast_is_named():
+    with pytest.raises(ValueError, match=r"weight of shape \(3,\).*\(2, 2\)"):
+        F.binary_cross_entropy_with_logits(Tensor(np.zeros((2, 2))), np.zeros((2, 2)),
+                                           weight=np.ones(3))
+
+
+def test_bce_reduction_given_where_weight_goes_is_a_clear_error():
+    # PyTorch's order: (input, target, weight, ..., reduction, pos_weight).
+    with pytest.raises(TypeError, match="'sum'.*reduction="):
+        F.binary_cross_entropy_with_logits(Tensor(np.zeros(2)), np.zeros(2), "sum")

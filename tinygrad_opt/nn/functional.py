@@ -324,14 +324,60 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return losses.sum() / total_weight
 
 
-def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+def _elementwise_weight(name, weight, input):
+    """``weight`` (array-like or Tensor) in the input's dtype; ValueError unless it
+    broadcasts to the input's shape without enlarging it (TypeError for a string, such as a
+    reduction passed by position where PyTorch's signature has ``weight``)."""
+    if isinstance(weight, str):
+        raise TypeError(f"binary_cross_entropy_with_logits: {name} must be an array, got "
+                        f"{weight!r}; pass the reduction by keyword, reduction={weight!r}")
+    weight = weight if isinstance(weight, Tensor) else Tensor(np.asarray(weight, input.dtype))
+    if weight.dtype != input.dtype:
+        weight = weight.to(input.dtype)
+    try:
+        shape = np.broadcast_shapes(weight.shape, input.shape)
+    except ValueError:
+        shape = None
+    if shape != input.shape:
+        raise ValueError(f"binary_cross_entropy_with_logits: {name} of shape {weight.shape} "
+                         f"does not broadcast to the input shape {input.shape}")
+    return weight
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
+                                     pos_weight=None):
     """Sigmoid + binary cross-entropy in one stable op (``functions.loss.BCEWithLogits``):
     ``l = max(x, 0) - x * y + log1p(exp(-|x|))``;
     ``torch.nn.functional.binary_cross_entropy_with_logits``.
 
+    With ``pos_weight`` p (weighs the positive term; broadcast along the last axis, one
+    value per class) and ``weight`` w (broadcast to the input's shape), as PyTorch,
+
+        l = w * [(1 - y) * x + (1 + (p - 1) * y) * softplus(-x)]
+          = w * [l_0 + (p - 1) * y * softplus(-x)]
+
+    where ``l_0`` is the unweighted loss above and ``softplus(-x) = log(1 + exp(-x))`` is
+    ``l_0`` at ``y = 1`` (both from the fused op, so no exp overflows). ``"mean"`` divides
+    the sum by the number of elements (not by the weights).
+
     Shapes: input (logits) and target (probabilities in [0, 1]) equal; output scalar, or
     that shape for ``reduction="none"``.
+
+    Raises:
+        ValueError: unequal input and target shapes, or a weight that does not broadcast
+            to the input's shape.
+        TypeError: a string where ``weight`` goes (a reduction passed by position).
     """
     check_reduction(reduction)
     input, target = _same_shape("binary_cross_entropy_with_logits", input, target)
-    return BCEWithLogits.apply(input, target, reduction=reduction)
+    if weight is None and pos_weight is None:
+        return BCEWithLogits.apply(input, target, reduction=reduction)
+    losses = BCEWithLogits.apply(input, target, reduction="none")
+    if pos_weight is not None:
+        pos_weight = _elementwise_weight("pos_weight", pos_weight, input)
+        softplus_neg = BCEWithLogits.apply(input, np.ones(input.shape, input.dtype),
+                                           reduction="none")
+        losses = losses + (pos_weight - 1.0) * target * softplus_neg
+    if weight is not None:
+        losses = losses * _elementwise_weight("weight", weight, input)
+    return _reduce(losses, reduction)
