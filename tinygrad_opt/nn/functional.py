@@ -56,14 +56,14 @@ def sigmoid(x):
     return _tensor(x).sigmoid()
 
 
-def softmax(x, axis=-1):
-    """``exp(x) / sum(exp(x))`` along ``axis`` (max-shifted)."""
-    return _tensor(x).softmax(axis)
+def softmax(x, axis=-1, *, dim=None):
+    """``exp(x) / sum(exp(x))`` along ``axis`` (alias ``dim``, PyTorch's name; max-shifted)."""
+    return _tensor(x).softmax(axis, dim=dim)
 
 
-def log_softmax(x, axis=-1):
-    """``x - logsumexp(x)`` along ``axis`` (max-shifted)."""
-    return _tensor(x).log_softmax(axis)
+def log_softmax(x, axis=-1, *, dim=None):
+    """``x - logsumexp(x)`` along ``axis`` (alias ``dim``, PyTorch's name; max-shifted)."""
+    return _tensor(x).log_softmax(axis, dim=dim)
 
 
 def dropout(x, p=0.5, training=True, rng=None):
