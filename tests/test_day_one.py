@@ -166,3 +166,12 @@ def test_backward_takes_pytorchs_gradient_keyword():
     np.testing.assert_allclose(x.grad, [3.0, -3.0])
     with pytest.raises(TypeError, match="grad=.*gradient="):
         (x * 3.0).backward(np.ones(2), gradient=np.ones(2))
+
+
+@pytest.mark.parametrize("method", ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid"])
+def test_transcendental_functions_of_integers_give_float32_as_pytorch(method):
+    out = getattr(tg.Tensor(np.array([1, 4])), method)()
+    assert out.dtype == np.float32
+    expected = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos,
+                "tanh": np.tanh, "sigmoid": lambda v: 1 / (1 + np.exp(-v))}[method]
+    np.testing.assert_allclose(out.data, expected(np.array([1.0, 4.0])), rtol=1e-6)
