@@ -27,6 +27,7 @@ EXPECTED = {
     "momentum.py": ["momentum_ravine.png", "momentum_averages.png", "momentum_ball.png"],
     "overfitting_and_stopping.py": ["overfitting.png", "stopping_rules.png", "barrier.png"],
     "sweep_optimizers.py": ["sweep_lr_sensitivity.png", "sweep_linear_scaling.png"],
+    "custom_op.py": ["custom_op_swish.png", "custom_op_training.png"],
 }
 
 

@@ -1,14 +1,15 @@
 """Tensor: an ndarray that remembers how it was computed, so gradients can flow back.
 
 Each math method is one line that applies a Function class from ``functions/``; the
-graph engine lives in ``autograd``. dtype policy: Python floats and lists of them become
-float32; NumPy arrays keep their dtype (float64 stays float64); mixing dtypes promotes
-as PyTorch does (see ``_convert``). Only floating-point tensors can require gradients.
+graph engine lives in ``autograd``, and ``_apply`` runs an op on Tensors. dtype policy:
+Python floats and lists of them become float32; NumPy arrays keep their dtype (float64
+stays float64); mixing dtypes promotes as PyTorch does (``_apply`` applies the rules of
+``_convert``). Only floating-point tensors can require gradients.
 A Tensor is accepted wherever NumPy wants an array (``np.asarray(t)``, ``np.mean(t)``).
 """
 import numpy as np
 
-from . import _convert, autograd
+from . import _apply, _convert, autograd
 from ._arraylike import ArrayLike
 from .functions import arithmetic, elementwise, linear, reduction, shape, softmax
 
@@ -60,32 +61,9 @@ class Tensor(ArrayLike):
         tensor._ctx = None
         return tensor
 
-    @staticmethod
-    def _record(function_class, inputs, options):
-        """``Function.apply``: run ``function_class`` forward on the inputs' arrays and record
-        it for backward.
-
-        Inputs that are not Tensors (scalars, arrays) become constants; a Python scalar
-        takes the dtype of the first floating-point Tensor input, as NumPy's weak scalars do.
-        This runs for every op, so it avoids generators and allocates only what it records.
-        """
-        for x in inputs:
-            if not isinstance(x, Tensor):
-                inputs = _lift_constants(inputs)
-                break
-        if len(inputs) > 1:
-            inputs = _promote(inputs)
-        fn = function_class()
-        if autograd._grad_enabled:
-            needs_input_grad = tuple([t._requires_grad for t in inputs])
-            if True in needs_input_grad:
-                fn.needs_input_grad = needs_input_grad
-                out = Tensor._wrap(_ndarray(fn.forward(*[t.data for t in inputs], **options)))
-                fn.parents = inputs
-                out._requires_grad = True
-                out._ctx = fn
-                return out
-        return Tensor._wrap(_ndarray(fn.forward(*[t.data for t in inputs], **options)))
+    # ``Function.apply`` (see ``_apply.record``): lift constants, promote dtypes, run forward,
+    # record the op for backward.
+    _record = staticmethod(_apply.record)
 
     # ----- properties ------------------------------------------------------------------
     @property
@@ -388,40 +366,6 @@ class Tensor(ArrayLike):
 
 
 autograd.Function.node_type = Tensor
-
-
-def _lift_constants(inputs):
-    """Inputs with every non-Tensor wrapped as a constant Tensor; a Python scalar gets the
-    dtype PyTorch gives it next to the Tensor inputs (``_convert.scalar_array``)."""
-    tensor_dtypes = [x.data.dtype for x in inputs if isinstance(x, Tensor)]
-    like = _convert.promoted_dtype(tensor_dtypes) if tensor_dtypes else None
-    return tuple(x if isinstance(x, Tensor) else _constant(x, like) for x in inputs)
-
-
-def _constant(value, like_dtype):
-    if isinstance(value, (bool, int, float, complex)):
-        return Tensor._wrap(_convert.scalar_array(value, like_dtype))
-    return Tensor._wrap(_convert.to_array(value))
-
-
-def _promote(inputs):
-    """Inputs of a lower dtype category (bool, int) cast to the float (or int) dtype of the
-    others, as PyTorch promotes; same-category mixes are left to NumPy, which agrees."""
-    first = inputs[0].data.dtype
-    for x in inputs:
-        if x.data.dtype is not first and x.data.dtype != first:
-            break
-    else:
-        return inputs
-    target = _convert.promoted_dtype([x.data.dtype for x in inputs])
-    rank = _convert.category(target)
-    return tuple(Tensor._wrap(x.data.astype(target)) if _convert.category(x.data.dtype) < rank
-                 else x for x in inputs)
-
-
-def _ndarray(result):
-    """An op's result as an ndarray: NumPy reductions over all axes return NumPy scalars."""
-    return result if type(result) is np.ndarray else np.asarray(result)
 
 
 _OUT_OF_PLACE = {np.add: Tensor.__add__, np.subtract: Tensor.__sub__,
