@@ -338,3 +338,11 @@ def test_state_dict_saved_before_maximize_existed_loads_as_minimizing(rng):
     del saved["param_groups"][0]["maximize"]
     opt.load_state_dict(saved)
     assert opt.param_groups[0]["maximize"] is False
+
+
+def test_zero_grad_set_to_none_false_zeroes_existing_grads_as_pytorch(rng):
+    first, second, third = make_params(rng)
+    first.grad = np.ones(first.shape)
+    optim.SGD([first, second], lr=0.1).zero_grad(set_to_none=False)
+    np.testing.assert_array_equal(first.grad, np.zeros(first.shape))
+    assert second.grad is None

@@ -102,12 +102,14 @@ class Optimizer:
         group["params"] = params
         self.param_groups.append(group)
 
-    def zero_grad(self):
-        """Set every parameter's ``.grad`` to None (PyTorch's ``set_to_none=True``): the next
-        backward then hands out new gradient arrays."""
+    def zero_grad(self, set_to_none=True):
+        """Set every parameter's ``.grad`` to None (PyTorch's default ``set_to_none=True``):
+        the next backward then hands out new gradient arrays. With ``set_to_none=False`` an
+        existing gradient becomes zeros instead (a None one stays None), as PyTorch."""
         for group in self.param_groups:
             for param in group["params"]:
-                param.grad = None
+                param.grad = (None if set_to_none or param.grad is None
+                              else np.zeros_like(param.grad))
 
     def step(self, closure=None):
         """Update every parameter that has a gradient, one kernel call each; parameters whose
