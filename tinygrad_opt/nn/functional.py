@@ -15,6 +15,7 @@ from ..functions.loss import (BCEWithLogits, CrossEntropy, WeightedCrossEntropy,
                               check_reduction)
 from ..functions.normalization import Normalize
 from ..tensor import Tensor
+from . import _class_layouts
 
 __all__ = ["linear", "relu", "leaky_relu", "tanh", "sigmoid", "softmax", "log_softmax",
            "dropout", "batch_norm", "layer_norm", "group_norm", "mse_loss", "l1_loss",
@@ -280,18 +281,33 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
     ``l_i = -log softmax(input_i)[target_i]`` (weighted by ``weight[target_i]``; see the op
     for label smoothing). Shapes: input ``(N, C)`` logits, target ``(N,)`` integer labels
-    (ndarray or Tensor), weight ``(C,)``; output scalar or ``(N,)``.
+    (ndarray or Tensor), weight ``(C,)``; output scalar or ``(N,)``. PyTorch's other
+    layouts, ``(C,)`` with a label ``()`` and ``(N, C, d1, ...)`` with labels
+    ``(N, d1, ...)``, and float class probabilities of the input's shape as the target,
+    are taken too (``nn/_class_layouts.py``).
 
     Raises:
-        ValueError: float labels, labels outside [0, C) (other than ``ignore_index``),
-            mismatched shapes, or ``label_smoothing`` outside [0, 1].
+        ValueError: labels outside [0, C) (other than ``ignore_index``), mismatched shapes,
+            or ``label_smoothing`` outside [0, 1].
     """
     check_reduction(reduction)
-    input = _tensor(input)
-    labels, any_ignored = _class_targets("cross_entropy", input, target, ignore_index)
-    weight = _class_weight("cross_entropy", weight, input.shape[1], input.dtype)
+    input, target, sample_shape = _class_layouts.as_rows("cross_entropy", _tensor(input),
+                                                         target)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+    if _class_layouts.is_probabilities(input, target):
+        weight = _class_weight("cross_entropy", weight, input.shape[-1], input.dtype)
+        loss = _reduce(_class_layouts.probability_cross_entropy(input, target, weight,
+                                                                label_smoothing), reduction)
+    else:
+        loss = _label_cross_entropy(input, target, weight, ignore_index, reduction,
+                                    label_smoothing)
+    return loss if sample_shape is None or reduction != "none" else loss.reshape(sample_shape)
+
+
+def _label_cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing):
+    labels, any_ignored = _class_targets("cross_entropy", input, target, ignore_index)
+    weight = _class_weight("cross_entropy", weight, input.shape[1], input.dtype)
     if weight is None and label_smoothing == 0.0 and not any_ignored:
         return CrossEntropy.apply(input, target=labels, reduction=reduction)
     return WeightedCrossEntropy.apply(input, target=labels, weight=weight,
@@ -304,10 +320,13 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     integer labels ``(N,)``; ``torch.nn.functional.nll_loss``.
 
     ``l_i = -weight[y_i] * input[i, y_i]`` (0 where ``y_i == ignore_index``); ``"mean"``
-    divides the sum by ``sum_i weight[y_i]`` over the kept samples, as PyTorch.
+    divides the sum by ``sum_i weight[y_i]`` over the kept samples, as PyTorch. Also
+    PyTorch's ``(C,)`` and ``(N, C, d1, ...)`` layouts, as ``cross_entropy``.
     """
     check_reduction(reduction)
-    input = _tensor(input)
+    input, target, sample_shape = _class_layouts.as_rows("nll_loss", _tensor(input), target)
+    if sample_shape is not None and reduction == "none":
+        return nll_loss(input, target, weight, ignore_index, reduction).reshape(sample_shape)
     labels, _ = _class_targets("nll_loss", input, target, ignore_index)
     weight = _class_weight("nll_loss", weight, input.shape[1], input.dtype)
     kept = labels != ignore_index
