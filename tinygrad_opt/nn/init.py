@@ -105,13 +105,25 @@ def constant_(tensor, val):
 
 
 def uniform_(tensor, a=0.0, b=1.0, rng=None):
-    """Fill with draws from U(a, b)."""
+    """Fill with draws from U(a, b).
+
+    Raises:
+        ValueError: ``a > b``.
+    """
+    if not a <= b:
+        raise ValueError(f"uniform_ needs a <= b, got a={a}, b={b}")
     shape = _array(tensor).shape
     return _fill(tensor, resolve_rng(rng).uniform(a, b, size=shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0, rng=None):
-    """Fill with draws from N(mean, std^2)."""
+    """Fill with draws from N(mean, std^2).
+
+    Raises:
+        ValueError: ``std < 0``.
+    """
+    if not std >= 0:
+        raise ValueError(f"normal_ needs std >= 0, got std={std}")
     shape = _array(tensor).shape
     return _fill(tensor, resolve_rng(rng).normal(mean, std, size=shape))
 

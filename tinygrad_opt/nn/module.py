@@ -203,10 +203,11 @@ class Module:
         statistics. Returns self."""
         return self.train(False)
 
-    def zero_grad(self):
-        """Set every parameter's ``.grad`` to None."""
+    def zero_grad(self, set_to_none=True):
+        """Set every parameter's ``.grad`` to None (or, with ``set_to_none=False``, an
+        existing one to zeros), as PyTorch."""
         for param in self.parameters():
-            param.grad = None
+            param.grad = None if set_to_none or param.grad is None else np.zeros_like(param.grad)
 
     def _state_arrays(self):
         """Map each state_dict key to the live array it reads from and loads into."""
