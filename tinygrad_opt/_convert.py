@@ -21,9 +21,16 @@ def to_array(data, dtype=None):
 
     Raises:
         TypeError: the data is not numeric (strings, objects).
+        ValueError: nested lists of unequal lengths.
     """
     from_numpy = isinstance(data, (np.ndarray, np.generic))
-    array = np.asarray(data, dtype=dtype)
+    try:
+        array = np.asarray(data, dtype=dtype)
+    except ValueError as error:
+        if "inhomogeneous" not in str(error):
+            raise
+        raise ValueError(f"Tensor data must be rectangular: rows of unequal lengths cannot "
+                         f"form an array ({error})") from None
     if dtype is None and not from_numpy and array.dtype == np.float64:
         array = array.astype(np.float32)
     _check_numeric(array)

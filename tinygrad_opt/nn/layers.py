@@ -140,10 +140,13 @@ class Dropout(Module):
 
     Raises:
         ValueError: ``p`` outside [0, 1].
+        TypeError: ``p`` not a number.
     """
 
     def __init__(self, p=0.5, rng=None):
         super().__init__()
+        if isinstance(p, (bool, str)) or not np.isscalar(p):
+            raise TypeError(f"dropout probability must be a number, got {p!r}")
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         if p == 1.0:

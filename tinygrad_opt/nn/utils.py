@@ -9,6 +9,9 @@ from ..tensor import Tensor
 def _grads(parameters):
     if isinstance(parameters, Tensor):
         parameters = [parameters]
+    if hasattr(parameters, "parameters") and callable(parameters.parameters):
+        raise TypeError(f"pass the parameters, not the {type(parameters).__name__}: "
+                        f"clip_grad_norm_(model.parameters(), ...)")
     return [param.grad for param in parameters if param.grad is not None]
 
 
