@@ -13,7 +13,8 @@ import pytest
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 EXPECTED = {
-    "learning_rates.py": ["learning_rates_bowl.png", "learning_rates_mlp.png"],
+    "learning_rates.py": ["learning_rates_bowl.png", "learning_rates_mlp.png",
+                          "flat_sharp_minima.png"],
     "optimizer_race.py": ["race_saddle.png", "race_saddle_all.png"],
     "schedules.py": ["schedules.png", "schedules_sgdr_training.png"],
     "batch_size.py": ["batch_size.png"],
@@ -23,7 +24,8 @@ EXPECTED = {
     "loss_landscape.py": ["loss_landscape.png"],
     "lr_find.py": ["lr_find.png", "lr_find_training.png"],
     "backprop_trace.py": ["graph_neuron.png", "graph_mlp.png", "graph_mlp.dot"],
-    "gradient_descent_variants.py": ["gd_variants.png", "local_minima.png"],
+    "gradient_descent_variants.py": ["gd_variants.png", "local_minima.png",
+                                     "feature_scaling.png", "shuffling.png"],
     "momentum.py": ["momentum_ravine.png", "momentum_averages.png", "momentum_ball.png"],
     "overfitting_and_stopping.py": ["overfitting.png", "stopping_rules.png", "barrier.png"],
     "sweep_optimizers.py": ["sweep_lr_sensitivity.png", "sweep_linear_scaling.png"],
