@@ -15,7 +15,7 @@ EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 EXPECTED = {
     "learning_rates.py": ["learning_rates_bowl.png", "learning_rates_mlp.png",
                           "flat_sharp_minima.png"],
-    "optimizer_race.py": ["race_saddle.png", "race_saddle_all.png"],
+    "optimizer_race.py": ["race_saddle.png", "race_saddle_all.png", "adaptive_sparse.png"],
     "schedules.py": ["schedules.png", "schedules_sgdr_training.png"],
     "batch_size.py": ["batch_size.png"],
     "init_and_norm.py": ["init_tanh.png", "init_relu.png", "init_norm_relu.png"],
