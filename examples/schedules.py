@@ -13,7 +13,6 @@ same MLP three ways the notes compare: a fixed lr, momentum with inverse-time de
 """
 import argparse
 import functools
-import math
 import pathlib
 
 import numpy as np
@@ -32,7 +31,7 @@ def warmup_then_cosine(optimizer):
 
 def constant_then_exponential(optimizer):
     """lr₀ for the first 10 steps, then lr₀ exp(0.1 (10 - t)), as a LambdaLR."""
-    return L.LambdaLR(optimizer, lambda t: 1.0 if t < 10 else math.exp(0.1 * (10 - t)))
+    return L.LambdaLR(optimizer, lambda t: 1.0 if t < 10 else float(np.exp(0.1 * (10 - t))))
 
 
 SCHEDULES = {
