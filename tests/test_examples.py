@@ -30,7 +30,8 @@ EXPECTED = {
                                      "feature_scaling.png", "shuffling.png"],
     "momentum.py": ["momentum_ravine.png", "momentum_averages.png", "momentum_ball.png",
                     "momentum_plateau.png"],
-    "overfitting_and_stopping.py": ["overfitting.png", "stopping_rules.png", "barrier.png"],
+    "overfitting_and_stopping.py": ["overfitting.png", "stopping_rules.png", "barrier.png",
+                                    "sgd_vs_adam.png"],
     "sweep_optimizers.py": ["sweep_lr_sensitivity.png", "sweep_linear_scaling.png"],
     "custom_op.py": ["custom_op_swish.png", "custom_op_training.png"],
 }
