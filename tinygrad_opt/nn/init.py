@@ -36,6 +36,11 @@ def calculate_gain(nonlinearity, param=None):
     selu                    3/4
     ======================  ==============================
 
+    The gain multiplies the standard deviation: Kaiming uses ``std = gain / sqrt(fan)``, so
+    ``Var w = gain^2 / fan`` (2 / fan_in for ReLU, the "twice the variance" of the course
+    notes). The notes' ``sigma = sqrt(gain / n)`` would give Var w = sqrt(2) / n for ReLU;
+    their own explanation (double the variance) matches the squared gain used here.
+
     Raises:
         ValueError: unknown ``nonlinearity`` or a non-numeric leaky_relu slope.
     """
