@@ -11,7 +11,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCHMARKS = {
-    "bench_step.py": ([], ["--rounds", "1", "--steps", "100"]),
+    "bench_step.py": ([], ["--rounds", "5", "--seconds", "0.05"]),
     "bench_optim.py": ([], ["--quick"]),
     "bench_digits.py": ([], ["--seeds", "2"]),
 }

@@ -12,8 +12,16 @@ def describe_machine(torch=None):
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info
-                       if line.startswith("model name"))
+            lines = info.readlines()
+        cpu = next(line.split(":", 1)[1].strip() for line in lines
+                   if line.startswith("model name"))
+        # The model name of a VM's CPU is often bare ("AMD EPYC"): the family (AMD: 25 is
+        # Zen 3/4, 26 is Zen 5) and the widest vector unit tell machine kinds apart.
+        family = next(line.split(":", 1)[1].strip() for line in lines
+                      if line.startswith("cpu family"))
+        flags = next(line.split(":", 1)[1].split() for line in lines if line.startswith("flags"))
+        widest = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
+        cpu += f" (family {family}, {widest})"
     except (OSError, StopIteration):
         pass
     parts = [f"{cpu}, {os.cpu_count()} cores", f"Python {platform.python_version()}",

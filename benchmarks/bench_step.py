@@ -147,13 +147,16 @@ def main(args):
     if torch is not None:
         torch.set_num_threads(args.threads)
     cases = [CASES[int(index)] for index in args.cases.split(",")]
+    # A busy machine slows PyTorch's step more than ours, so the load goes with the table.
+    setting = (f"BLAS and PyTorch threads: {args.threads}; load average before the run: "
+               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     table = run(cases, args.rounds, args.seconds)
     print(describe_machine(torch))
-    print(f"BLAS and PyTorch threads: {args.threads}")
+    print(setting)
     print(table)
     if len(cases) == len(CASES):
         write_report(args.out, "Training step: tinygrad_opt vs NumPy floor vs PyTorch",
-                     f"BLAS and PyTorch threads: {args.threads}\n" + table, torch)
+                     setting + "\n" + table, torch)
 
 
 if __name__ == "__main__":

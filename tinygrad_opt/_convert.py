@@ -92,6 +92,21 @@ def reduction_args(name, axis, keepdims, dim, keepdim):
     return axis, keepdims
 
 
+def torch_alias(name, value, alias, default, names=("axis", "dim")):
+    """``value`` (NumPy's spelling, e.g. ``axis``), or PyTorch's spelling ``alias`` (e.g.
+    ``dim``) of the same argument when that is given; ``default`` is ``value``'s default.
+
+    Raises:
+        TypeError: both spellings are given.
+    """
+    if alias is None:
+        return value
+    if value is not default and not (np.isscalar(value) and value == default):
+        raise TypeError(f"{name}() got both {names[0]}={value!r} and {names[1]}={alias!r}; "
+                        f"pass one")
+    return alias
+
+
 def _axis_index(axis, ndim, name):
     if not -ndim <= axis < max(ndim, 1):
         raise np.exceptions.AxisError(f"{name}: axis {axis} is out of range for {ndim} axes")

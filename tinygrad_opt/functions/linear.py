@@ -27,15 +27,14 @@ class Linear(Function):
 
     def backward(self, grad):
         x, weight = self.saved_tensors
-        grad_rows = grad.reshape(-1, grad.shape[-1])
-        grad_x = grad @ weight.T if self.needs_input_grad[0] else None
-        grad_weight = None
-        if self.needs_input_grad[1]:
-            grad_weight = x.reshape(-1, x.shape[-1]).T @ grad_rows
+        needs = self.needs_input_grad
+        grad_x = grad @ weight.T if needs[0] else None
+        if grad.ndim != 2:  # a batch with more (or fewer) leading axes: flatten to rows
+            x, grad = x.reshape(-1, x.shape[-1]), grad.reshape(-1, grad.shape[-1])
+        grad_weight = x.T @ grad if needs[1] else None
         if not self.has_bias:
             return grad_x, grad_weight
-        grad_bias = grad_rows.sum(axis=0) if self.needs_input_grad[2] else None
-        return grad_x, grad_weight, grad_bias
+        return grad_x, grad_weight, grad.sum(axis=0) if needs[2] else None
 
 
 class LinearReLU(Linear):

@@ -3,6 +3,7 @@ import warnings
 
 import numpy as np
 
+from .. import _convert
 from ..functions.linear import LinearReLU
 from ..tensor import Tensor
 from . import functional as F
@@ -205,11 +206,12 @@ class Sigmoid(Module):
 
 
 class Softmax(Module):
-    """``y = exp(x) / sum(exp(x))`` along ``axis`` (default last); ``torch.nn.Softmax``."""
+    """``y = exp(x) / sum(exp(x))`` along ``axis`` (default last; ``dim=`` is PyTorch's
+    name for it); ``torch.nn.Softmax``."""
 
-    def __init__(self, axis=-1):
+    def __init__(self, axis=-1, *, dim=None):
         super().__init__()
-        self.axis = axis
+        self.axis = _convert.torch_alias("Softmax", axis, dim, -1)
 
     def forward(self, x):
         return F.softmax(x, self.axis)
