@@ -61,7 +61,8 @@ def test_summary_records_every_resolved_hyper_parameter(tmp_path):
     assert summary["config"]["lr"] == 1e-3
     hyper = summary["hyper_parameters"]
     assert hyper["optimizer"] == {"class": "AdamW", "lr": 1e-3, "betas": [0.9, 0.999],
-                                  "eps": 1e-8, "weight_decay": 1e-2, "amsgrad": False}
+                                  "eps": 1e-8, "weight_decay": 1e-2, "amsgrad": False,
+                                  "maximize": False}
     steps = hyper["data"]["train_batches"]["steps_per_epoch"]
     assert steps == 45
     assert hyper["scheduler"] == {"class": "OneCycleLR", "max_lr": 1e-3, "total_steps": 2 * steps}

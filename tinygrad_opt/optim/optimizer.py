@@ -288,6 +288,9 @@ def _check_params(params, known):
         if not np.issubdtype(param.data.dtype, np.floating):
             raise ValueError(f"{describe(param)} has dtype {param.data.dtype}: an optimizer "
                              f"can only update floating-point tensors")
+        if getattr(param, "_ctx", None) is not None:
+            raise ValueError(f"can't optimize a non-leaf tensor ({describe(param)} is the "
+                             f"result of an op): pass the leaves, or t.detach()")
     if len({id(param) for param in params}) != len(params):
         raise ValueError("some parameters appear more than once in a param group")
     if {id(param) for param in params} & {id(param) for param in known}:
