@@ -103,6 +103,98 @@ def plot_local_minima(out, steps):
     tg.viz.finish(figure, out / "local_minima.png")
 
 
+def gradient_descent(features, y, lr, steps):
+    """(w, b) after every full-batch GD step on MSE of ``w * features + b``."""
+    params = tg.Tensor(np.zeros(2), requires_grad=True)
+    optimizer = tg.optim.SGD([params], lr=lr)
+    path = [params.data.copy()]
+    for _ in range(steps):
+        optimizer.zero_grad()
+        prediction = tg.Tensor(features) * params[0] + params[1]
+        tg.nn.functional.mse_loss(prediction, tg.Tensor(y)).backward()
+        optimizer.step()
+        path.append(params.data.copy())
+    return np.array(path)
+
+
+def plot_feature_scaling(out, steps):
+    rng = np.random.default_rng(0)
+    x, y = make_data(256, rng)
+    raw = 100.0 + 20.0 * x  # the same input in raw units
+    scaled = tg.data.StandardScaler().fit_transform(raw[:, None])[:, 0]
+    figure, axes = tg.viz.new_figure(15, 4.5, ncols=3)
+    for colour, panel, (name, features) in zip(tg.viz.PALETTE, axes[:2],
+                                               [("raw x", raw), ("standardised x", scaled)]):
+        design = np.stack([features, np.ones_like(features)], axis=1)
+        curvatures = np.linalg.eigvalsh(2.0 * design.T @ design / len(y))  # Hessian of the MSE
+        lr = 1.8 / curvatures[-1]  # 90% of the largest stable lr, 2 / largest curvature
+        path = gradient_descent(features, y, lr, steps)
+        best = np.linalg.lstsq(design, y, rcond=None)[0]
+        span = np.abs(best).max() + 1.0
+        W, B = np.meshgrid(np.linspace(best[0] - span, best[0] + span, 200),
+                           np.linspace(best[1] - span, best[1] + span, 200))
+        surface = full_loss(np.stack([W, B], axis=-1), features, y)
+        panel.contour(W, B, surface, levels=np.geomspace(surface.min() + 1e-3, surface.max(), 25),
+                      colors="grey", linewidths=0.5)
+        panel.plot(path[:, 0], path[:, 1], ".-", color=colour, lw=1, ms=3,
+                   label=f"{steps} GD steps, lr = {lr:.2g}")
+        panel.plot(*best, "*", color="gold", mec="black", ms=15, label="least squares")
+        panel.set(xlabel="weight w", ylabel="intercept b",
+                  title=f"{name}: loss curvatures {curvatures[0]:.2g} and {curvatures[1]:.2g}")
+        panel.legend(fontsize=8, loc="upper right")
+        loss = full_loss(path, features, y) - full_loss(best, features, y)
+        axes[2].plot(np.maximum(loss, 1e-12), color=colour, label=name)
+        print(f"feature scaling, {name}: lr {lr:.3g}, excess loss after {steps} steps "
+              f"{loss[-1]:.3g}")
+    axes[2].set(xlabel="step", ylabel="MSE above the least-squares minimum", yscale="log",
+                title="GD at 90% of the largest stable lr")
+    axes[2].grid(alpha=0.3)
+    axes[2].legend(fontsize=8)
+    tg.viz.finish(figure, out / "feature_scaling.png")
+
+
+def shuffling_run(X, y, shuffle, epochs):
+    """Full-data loss after every mini-batch step of softmax regression on the digits."""
+    tg.manual_seed(0)
+    model = tg.nn.Dense(64, 10)
+    optimizer = tg.optim.SGD(model.parameters(), lr=0.5)
+    loader = tg.data.DataLoader(X, y, batch_size=32, shuffle=shuffle,
+                                rng=np.random.default_rng(0))
+    criterion = tg.nn.CrossEntropyLoss()
+    losses, labels = [], [yb for _, yb in loader]
+    for _ in range(epochs):
+        for xb, yb in loader:
+            optimizer.zero_grad()
+            criterion(model(tg.Tensor(xb)), yb).backward()
+            optimizer.step()
+            with tg.no_grad():
+                losses.append(float(criterion(model(tg.Tensor(X)), y).data))
+    return np.array(losses), labels
+
+
+def plot_shuffling(out, epochs):
+    X, y = tg.data.load_digits()
+    order = np.argsort(y, kind="stable")  # the data set sorted by label
+    X, y = tg.data.StandardScaler().fit_transform(X)[order], y[order]
+    figure, axes = tg.viz.new_figure(15, 4.5, ncols=3)
+    for colour, panel, shuffle in zip(tg.viz.PALETTE, axes[:2], (False, True)):
+        losses, labels = shuffling_run(X, y, shuffle, epochs)
+        name = "reshuffled every epoch" if shuffle else "sorted by label, not shuffled"
+        counts = np.array([np.bincount(batch, minlength=10) for batch in labels])
+        panel.imshow(counts.T, aspect="auto", cmap="Greys", origin="lower",
+                     extent=(-0.5, len(counts) - 0.5, -0.5, 9.5))
+        panel.set(xlabel="mini-batch of one epoch", ylabel="digit class",
+                  title=f"{name}: class counts per batch")
+        axes[2].plot(np.arange(1, len(losses) + 1) / len(labels), losses, color=colour,
+                     label=name)
+        print(f"shuffling, {name}: full-data loss after {epochs} epochs {losses[-1]:.3f}")
+    axes[2].set(xlabel="epoch", ylabel="full-data cross-entropy", yscale="log",
+                title="Softmax regression, SGD lr = 0.5, B = 32")
+    axes[2].grid(alpha=0.3)
+    axes[2].legend(fontsize=8)
+    tg.viz.finish(figure, out / "shuffling.png")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("examples/figures"))
@@ -111,7 +203,10 @@ def main():
     samples, epochs, steps = (64, 4, 200) if args.small else (256, 8, 1000)
     plot_variants(args.out, samples, epochs)
     plot_local_minima(args.out, steps)
-    print(f"wrote gd_variants.png and local_minima.png to {args.out}")
+    plot_feature_scaling(args.out, steps=30 if args.small else 60)
+    plot_shuffling(args.out, epochs=2 if args.small else 4)
+    print(f"wrote gd_variants.png, local_minima.png, feature_scaling.png and shuffling.png "
+          f"to {args.out}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,11 @@
 3. A ball rolling down f(x) = x⁴ - 4x² + x from x = 2.2: gradient descent stops in the
    local minimum, heavy-ball momentum carries it over the bump into the global minimum,
    Nesterov's look-ahead brakes earlier and stays.
+4. Where the gradient vanishes: down a slope onto a flat plateau, gradient descent stops at
+   the plateau's edge while momentum coasts on (with g = 0 the buffer only decays, v = μ v,
+   so the ball travels about lr v / (1 - μ) further). And too much momentum: on the ravine
+   with one lr, μ = 0.5 speeds the descent up, μ = 0.9 swings about gradient descent's pace,
+   and μ = 0.99 keeps swinging and after 60 steps is ~1000x further from the minimum.
 
     python examples/momentum.py [--out DIR] [--small]
 """
@@ -110,6 +115,52 @@ def plot_ball(out, steps):
     tg.viz.finish(figure, out / "momentum_ball.png")
 
 
+def plateau(x):
+    """A slope from f = 2 down onto a flat plateau at f = 0 (gradient ~ 0 for x > 0)."""
+    return 2.0 * (-4.0 * (x + 1.5)).sigmoid() if isinstance(x, tg.Tensor) \
+        else 2.0 / (1.0 + np.exp(4.0 * (x + 1.5)))
+
+
+def coast(momentum, steps):
+    position = tg.Tensor(np.array([-2.2]), requires_grad=True)
+    optimizer = tg.optim.SGD([position], lr=0.3, momentum=momentum)
+    path = [-2.2]
+    for _ in range(steps):
+        optimizer.zero_grad()
+        plateau(position).sum().backward()
+        optimizer.step()
+        path.append(float(position.data[0]))
+    return np.array(path)
+
+
+def plot_plateau_and_too_much(out, steps):
+    figure, (plateau_axes, ravine_axes) = tg.viz.new_figure(12, 4.5, ncols=2)
+    for colour, momentum in zip(tg.viz.PALETTE, (0.0, 0.5, 0.9, 0.99)):
+        path = coast(momentum, steps)
+        name = "gradient descent" if momentum == 0 else f"momentum {momentum}"
+        plateau_axes.plot(path, color=colour, label=f"{name}: x = {path[-1]:.2f} at the end")
+    top = plateau_axes.get_ylim()[1]
+    plateau_axes.axhspan(0.0, top, color="grey", alpha=0.15,
+                         label="plateau x > 0, |f'(x)| < 0.02")
+    plateau_axes.set(xlabel="step", ylabel="x", ylim=(-2.5, top),
+                     title="f = 2 σ(-4 (x + 1.5)) from x = -2.2, lr = 0.3: a slope, then flat")
+    plateau_axes.legend(fontsize=8, loc="upper left")
+    quadratic = tg.objectives.get("quadratic")
+    runs = {f"momentum {mu}" if mu else "gradient descent": (tg.optim.SGD,
+                                                             {"lr": 0.05, "momentum": mu})
+            for mu in (0.0, 0.5, 0.9, 0.99)}
+    for colour, (name, path) in zip(tg.viz.PALETTE, tg.viz.race(runs, quadratic, 60).items()):
+        values = quadratic.value(path[:, 0], path[:, 1]) - quadratic.value(*quadratic.minima[0])
+        ravine_axes.semilogy(values, color=colour, label=name)
+        print(f"ravine, lr 0.05, {name}: f - f* after 60 steps {values[-1]:.3g}")
+    ravine_axes.set(xlabel="step", ylabel="f(x, y) − f*",
+                    title="Ravine (x² + 10 y²) / 2, lr = 0.05: μ = 0.99 keeps swinging")
+    ravine_axes.legend(fontsize=8)
+    for axes in (plateau_axes, ravine_axes):
+        axes.grid(alpha=0.3)
+    tg.viz.finish(figure, out / "momentum_plateau.png")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("examples/figures"))
@@ -119,7 +170,9 @@ def main():
     plot_ravine(args.out, 40)
     plot_averages(args.out, 2 * steps)
     plot_ball(args.out, steps)
-    print(f"wrote momentum_ravine.png, momentum_averages.png and momentum_ball.png to {args.out}")
+    plot_plateau_and_too_much(args.out, 40)
+    print(f"wrote momentum_ravine.png, momentum_averages.png, momentum_ball.png and "
+          f"momentum_plateau.png to {args.out}")
 
 
 if __name__ == "__main__":

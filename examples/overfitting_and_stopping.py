@@ -7,7 +7,12 @@
 2. The stopping rules of the notes on one training run: where a loss threshold, a
    convergence test on the moving average, a metric threshold, a step budget, a time
    budget and early stopping would each end it (rules combine with ``|``).
-3. A bound as a soft cost: the exponential barrier B = exp(m (w - k)) keeps the minimiser
+3. "Adaptive methods converge faster, SGD generalises better": the same MLP trained on
+   500 clean digits with SGD + momentum and with Adam, training and validation loss and
+   validation accuracy side by side. On this small problem (one seed) they end within one
+   validation digit of each other: the claim comes from large networks and is not
+   reproduced here.
+4. A bound as a soft cost: the exponential barrier B = exp(m (w - k)) keeps the minimiser
    of (w - 3)² near the bound w <= k = 2; the larger m, the harder the wall.
 
     python examples/overfitting_and_stopping.py [--out DIR] [--small]
@@ -34,14 +39,16 @@ def digits_split(train_samples, label_noise=0.0):
     return X_tr, y_tr, scaler.transform(X_val), y_val
 
 
-def train(data, epochs, dropout=0.0, weight_decay=0.0, callbacks=()):
+def train(data, epochs, dropout=0.0, weight_decay=0.0, callbacks=(), make_optimizer=None):
+    """Per-epoch records of the MLP trained with AdamW(lr=1e-3), or ``make_optimizer``."""
     X_tr, y_tr, X_val, y_val = data
     tg.manual_seed(0)
     layers = [tg.nn.Dense(64, 256), tg.nn.ReLU(), tg.nn.Dropout(dropout),
               tg.nn.Dense(256, 256), tg.nn.ReLU(), tg.nn.Dropout(dropout),
               tg.nn.Dense(256, 10)]
     model = tg.nn.Sequential(*layers)
-    optimizer = tg.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=weight_decay)
+    optimizer = (make_optimizer(model.parameters()) if make_optimizer else
+                 tg.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=weight_decay))
     history = tg.train.fit(model, tg.nn.CrossEntropyLoss(), optimizer,
                            tg.data.DataLoader(X_tr, y_tr, batch_size=32), epochs,
                            val_loader=tg.data.DataLoader(X_val, y_val, batch_size=256,
@@ -73,6 +80,32 @@ def plot_overfitting(out, data, epochs):
     accuracy_axes.set(ylabel="validation accuracy", title="Validation accuracy")
     loss_axes.legend(fontsize=8)
     tg.viz.finish(figure, out / "overfitting.png")
+
+
+def plot_sgd_vs_adam(out, data, epochs):
+    runs = {"SGD, momentum 0.9, lr 0.02": lambda p: tg.optim.SGD(p, lr=0.02, momentum=0.9),
+            "Adam, lr 1e-3": lambda p: tg.optim.Adam(p, lr=1e-3)}
+    figure, (loss_axes, accuracy_axes) = tg.viz.new_figure(12, 4.5, ncols=2)
+    for colour, (name, make_optimizer) in zip(tg.viz.PALETTE, runs.items()):
+        record = train(data, epochs, make_optimizer=make_optimizer)
+        epochs_axis = np.arange(1, len(record["loss"]) + 1)
+        loss_axes.plot(epochs_axis, record["loss"], "--", color=colour, lw=1)
+        loss_axes.plot(epochs_axis, record["val_loss"], color=colour, label=name)
+        accuracy_axes.plot(epochs_axis, record["val_accuracy"], color=colour,
+                           label=f"{name}: best {max(record['val_accuracy']):.3f}, "
+                                 f"last {record['val_accuracy'][-1]:.3f}")
+        print(f"{name}: training loss {record['loss'][-1]:.2g}, validation loss min "
+              f"{min(record['val_loss']):.3f} last {record['val_loss'][-1]:.3f}, validation "
+              f"accuracy best {max(record['val_accuracy']):.3f} last "
+              f"{record['val_accuracy'][-1]:.3f}")
+    loss_axes.set(yscale="log", xlabel="epoch", ylabel="loss (dashed: training, solid: validation)",
+                  title=f"{len(data[1])} clean training digits, 64-256-256-10 MLP")
+    accuracy_axes.set(xlabel="epoch", ylabel="validation accuracy",
+                      title="Validation accuracy (one seed): no gap at this scale")
+    for axes in (loss_axes, accuracy_axes):
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=8)
+    tg.viz.finish(figure, out / "sgd_vs_adam.png")
 
 
 def plot_stopping_rules(out, data, epochs):
@@ -138,8 +171,10 @@ def main():
     epochs = 15 if args.small else 80
     plot_overfitting(args.out, digits_split(300, label_noise=0.3), epochs)
     plot_stopping_rules(args.out, digits_split(1000), epochs // 2)
+    plot_sgd_vs_adam(args.out, digits_split(500), 5 if args.small else 15)
     plot_barrier(args.out, 100 if args.small else 400)
-    print(f"wrote overfitting.png, stopping_rules.png and barrier.png to {args.out}")
+    print(f"wrote overfitting.png, stopping_rules.png, sgd_vs_adam.png and barrier.png to "
+          f"{args.out}")
 
 
 if __name__ == "__main__":

@@ -2,14 +2,20 @@
 
 Closed forms from ``tg.optim.schedules`` and the PyTorch-style classes from
 ``tg.optim.lr_scheduler`` (which give the same values). SGDR's warm restarts and the
-cyclical schedules are highlighted; the second figure trains an MLP with SGDR and shows
-the loss jumping at each restart before settling lower.
+cyclical schedules are highlighted, and the two decays of the course notes written by hand
+(a linear decay from lr₀ to lr_τ over τ steps; a constant rate for 10 steps followed by
+exponential decay, as a ``LambdaLR``) are included. The second figure trains an MLP with
+SGDR and shows the loss jumping at each restart before settling lower. The third trains the
+same MLP three ways the notes compare: a fixed lr, momentum with inverse-time decay
+(decay = lr / epochs), and a step drop halving the lr every 10 epochs.
 
     python examples/schedules.py [--out DIR] [--small]
 """
 import argparse
 import functools
 import pathlib
+
+import numpy as np
 
 import tinygrad_opt as tg
 
@@ -23,6 +29,11 @@ def warmup_then_cosine(optimizer):
                                       L.CosineAnnealingLR(optimizer, T_max=90)], milestones=[10])
 
 
+def constant_then_exponential(optimizer):
+    """lr₀ for the first 10 steps, then lr₀ exp(0.1 (10 - t)), as a LambdaLR."""
+    return L.LambdaLR(optimizer, lambda t: 1.0 if t < 10 else float(np.exp(0.1 * (10 - t))))
+
+
 SCHEDULES = {
     "constant": lambda step: 0.1,
     "step decay (×0.5 every 30)": functools.partial(S.step_decay, lr0=0.1, step_size=30,
@@ -30,6 +41,9 @@ SCHEDULES = {
     "multi-step (40, 70)": functools.partial(S.multistep, lr0=0.1, milestones=[40, 70]),
     "exponential (γ=0.97)": functools.partial(S.exponential, lr0=0.1, gamma=0.97),
     "inverse time: lr₀ / (1 + 0.05 t)": functools.partial(S.inverse_time, lr0=0.1, decay=0.05),
+    "linear to lr_τ = 0.01 at τ = 80": functools.partial(
+        S.linear, lr0=0.1, start_factor=1.0, end_factor=0.1, total_iters=80),
+    "10 steps constant, then exponential": constant_then_exponential,
     "polynomial (power 2)": functools.partial(S.polynomial, lr0=0.1, total_iters=100, power=2.0),
     "cosine annealing": functools.partial(S.cosine_annealing, lr0=0.1, T_max=100),
     "warm-up + cosine (SequentialLR)": warmup_then_cosine,
@@ -60,6 +74,30 @@ def train_with_sgdr(out, epochs, samples):
                               "(lr dotted, right axis)")
 
 
+def compare_in_training(out, epochs, samples):
+    X, y = tg.data.load_digits()
+    X = tg.data.StandardScaler().fit_transform(X)[:samples]
+    runs = {"fixed lr = 0.1": (0.0, None),
+            "momentum 0.8, inverse-time decay lr/epochs":
+                (0.8, lambda optimizer: L.InverseTimeLR(optimizer, decay=0.1 / epochs)),
+            "step drop: × 0.5 every 10 epochs":
+                (0.0, lambda optimizer: L.StepLR(optimizer, step_size=10, gamma=0.5))}
+    histories = {}
+    for name, (momentum, make_scheduler) in runs.items():
+        tg.manual_seed(0)
+        model = tg.nn.Sequential(tg.nn.Dense(64, 64), tg.nn.ReLU(), tg.nn.Dense(64, 10))
+        optimizer = tg.optim.SGD(model.parameters(), lr=0.1, momentum=momentum)
+        scheduler = make_scheduler(optimizer) if make_scheduler else None
+        histories[name] = tg.train.fit(model, tg.nn.CrossEntropyLoss(), optimizer,
+                                       tg.data.DataLoader(X, y[:samples], batch_size=64,
+                                                          rng=np.random.default_rng(0)),
+                                       epochs, scheduler=scheduler, progress=False)
+        print(f"{name}: training loss after {epochs} epochs "
+              f"{histories[name].history['loss'][-1]:.4f}")
+    tg.viz.plot_histories(histories, path=out / "schedules_comparison.png",
+                          title="SGD on digits: fixed lr, momentum + decay, step drop")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("examples/figures"))
@@ -69,6 +107,8 @@ def main():
                             path=args.out / "schedules.png")
     train_with_sgdr(args.out, epochs=4 if args.small else 30,
                     samples=300 if args.small else 1797)
+    compare_in_training(args.out, epochs=4 if args.small else 30,
+                        samples=300 if args.small else 1797)
     print(f"figures written to {args.out}")
 
 

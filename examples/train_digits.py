@@ -54,8 +54,6 @@ def main():
                              tg.data.DataLoader(X_test, y_test, batch_size=512, shuffle=False))
     print(f"{len(history.epoch)} epochs in {sum(history.epoch_seconds):.1f} s; "
           f"test accuracy {test['accuracy']:.4f}, test loss {test['loss']:.4f}")
-    if history.stop_reason:
-        print(f"stopped early: {history.stop_reason}")
     tg.viz.plot_history(history, title="digits, SGD + one-cycle", path=out / "history.png")
     print(f"figures and checkpoint in {out}/")
 

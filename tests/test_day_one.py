@@ -136,3 +136,42 @@ def test_frozen_layer_is_unchanged_by_every_optimizer_then_trains_once_unfrozen(
         (model(X) ** 2).mean().backward()
         optimizer.step()
         assert not np.array_equal(model.layers[0].weight.data, frozen), name
+
+
+def test_pytorch_spellings_of_axis_arguments():
+    x = tg.Tensor(np.array([[0.0, np.log(3.0)], [0.0, 0.0]]))
+    np.testing.assert_allclose(x.softmax(dim=1).data, [[0.25, 0.75], [0.5, 0.5]])
+    np.testing.assert_allclose(tg.nn.functional.softmax(x, dim=0).data,
+                               [[0.5, 0.75], [0.5, 0.25]])
+    np.testing.assert_allclose(tg.nn.functional.log_softmax(x, dim=1).data,
+                               np.log([[0.25, 0.75], [0.5, 0.5]]))
+    np.testing.assert_allclose(tg.nn.Softmax(dim=0)(x).data, [[0.5, 0.75], [0.5, 0.25]])
+    assert x.unsqueeze(dim=0).shape == (1, 2, 2)
+    assert x.reshape(2, 1, 2).squeeze(dim=1).shape == (2, 2)
+    assert tg.Tensor(np.zeros((2, 3, 4))).flatten(start_dim=1).shape == (2, 12)
+    assert tg.Tensor(np.zeros((2, 3, 4))).flatten(end_dim=1).shape == (6, 4)
+    assert tg.stack([x, x], dim=1).shape == (2, 2, 2)
+    assert tg.concatenate([x, x], dim=1).shape == (2, 4)
+    np.testing.assert_allclose(x.clip(min=0.5).data, [[0.5, np.log(3.0)], [0.5, 0.5]])
+    np.testing.assert_allclose(x.clamp(max=0.5).data, [[0.0, 0.5], [0.0, 0.0]])
+    with pytest.raises(TypeError, match="axis=0 and dim=1"):
+        x.softmax(0, dim=1)
+    with pytest.raises(TypeError, match="axis"):
+        x.unsqueeze()
+
+
+def test_backward_takes_pytorchs_gradient_keyword():
+    x = tg.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (x * 3.0).backward(gradient=np.array([1.0, -1.0]))
+    np.testing.assert_allclose(x.grad, [3.0, -3.0])
+    with pytest.raises(TypeError, match="grad=.*gradient="):
+        (x * 3.0).backward(np.ones(2), gradient=np.ones(2))
+
+
+@pytest.mark.parametrize("method", ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid"])
+def test_transcendental_functions_of_integers_give_float32_as_pytorch(method):
+    out = getattr(tg.Tensor(np.array([1, 4])), method)()
+    assert out.dtype == np.float32
+    expected = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos,
+                "tanh": np.tanh, "sigmoid": lambda v: 1 / (1 + np.exp(-v))}[method]
+    np.testing.assert_allclose(out.data, expected(np.array([1.0, 4.0])), rtol=1e-6)

@@ -66,8 +66,9 @@ MISUSES = [
      ValueError, "0"),
     ("input of the wrong width", lambda: _model()(tg.Tensor(np.ones((2, 5)))),
      ValueError, "(2, 5)"),
-    ("one-hot labels to cross-entropy", lambda: nn.CrossEntropyLoss()(_logits(), np.eye(2)),
-     ValueError, "integer class labels"),
+    # (one-hot rows of the logits' shape are class probabilities, which PyTorch accepts)
+    ("one-hot labels of the wrong width to cross-entropy",
+     lambda: nn.CrossEntropyLoss()(_logits(), np.eye(3)[:2]), ValueError, "integer class labels"),
     ("label out of range", lambda: nn.CrossEntropyLoss()(_logits(), np.array([0, 7])),
      ValueError, "[7]"),
     ("regression target of another shape",

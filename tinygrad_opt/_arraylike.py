@@ -32,7 +32,16 @@ class ArrayLike:
         return self.data.size
 
     def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor (a single number): use .item() or float()")
         return len(self.data)
+
+    def __bool__(self):
+        """``if t:`` as PyTorch: the truth of a one-element tensor, ambiguous for more."""
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; "
+                             f"use .any() or .all() on its data, or compare one element")
+        return bool(self.data.reshape(()).item())
 
     def numpy(self):
         """The underlying ndarray (shared, not copied)."""

@@ -21,9 +21,16 @@ def to_array(data, dtype=None):
 
     Raises:
         TypeError: the data is not numeric (strings, objects).
+        ValueError: nested lists of unequal lengths.
     """
     from_numpy = isinstance(data, (np.ndarray, np.generic))
-    array = np.asarray(data, dtype=dtype)
+    try:
+        array = np.asarray(data, dtype=dtype)
+    except ValueError as error:
+        if "inhomogeneous" not in str(error):
+            raise
+        raise ValueError(f"Tensor data must be rectangular: rows of unequal lengths cannot "
+                         f"form an array ({error})") from None
     if dtype is None and not from_numpy and array.dtype == np.float64:
         array = array.astype(np.float32)
     _check_numeric(array)
@@ -83,6 +90,21 @@ def reduction_args(name, axis, keepdims, dim, keepdim):
             raise TypeError(f"{name}() got both keepdims and keepdim; pass one")
         keepdims = keepdim
     return axis, keepdims
+
+
+def torch_alias(name, value, alias, default, names=("axis", "dim")):
+    """``value`` (NumPy's spelling, e.g. ``axis``), or PyTorch's spelling ``alias`` (e.g.
+    ``dim``) of the same argument when that is given; ``default`` is ``value``'s default.
+
+    Raises:
+        TypeError: both spellings are given.
+    """
+    if alias is None:
+        return value
+    if value is not default and not (np.isscalar(value) and value == default):
+        raise TypeError(f"{name}() got both {names[0]}={value!r} and {names[1]}={alias!r}; "
+                        f"pass one")
+    return alias
 
 
 def _axis_index(axis, ndim, name):

@@ -3,6 +3,8 @@
 Every function that draws random numbers takes ``rng: np.random.Generator | None``;
 ``None`` means "use the global generator", which ``manual_seed`` resets.
 """
+import numbers
+
 import numpy as np
 
 _global_rng = np.random.default_rng()
@@ -12,12 +14,19 @@ def manual_seed(seed):
     """Reset the global generator to ``np.random.default_rng(seed)`` and return it.
 
     Args:
-        seed: a non-negative int (anything ``np.random.default_rng`` accepts).
+        seed: a non-negative int.
 
     Returns:
         The new global ``np.random.Generator``.
+
+    Raises:
+        TypeError: ``seed`` is not an int (a float, a string); ValueError: it is negative.
     """
     global _global_rng
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"manual_seed takes an int, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"manual_seed takes an int >= 0, got {seed}")
     _global_rng = np.random.default_rng(seed)
     return _global_rng
 

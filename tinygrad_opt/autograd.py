@@ -86,6 +86,10 @@ class Function:
         """
         return cls.node_type._record(cls, inputs, options)
 
+    def __call__(self, *inputs, **options):
+        raise TypeError(f"a Function is used through its class: {type(self).__name__}.apply(...)"
+                        f", not {type(self).__name__}()(...)")
+
     def save_for_backward(self, *arrays):
         """Keep arrays that ``backward`` will read (available as ``self.saved_tensors``)."""
         self.saved_tensors = arrays

@@ -14,6 +14,8 @@ more than that tolerance, F has a kink within eps of x (relu, abs, max, clip); s
 element is reported as "kink" (not differentiable there) and skipped, not failed.
 """
 import copy
+import math
+import numbers
 import warnings
 
 import numpy as np
@@ -205,7 +207,17 @@ def _compare_input(evaluate, tensor, name, jacobian, base, out_shape, eps, atol,
     return elements
 
 
+def _check_tolerances(eps, atol, rtol):
+    for name, value in (("eps", eps), ("atol", atol), ("rtol", rtol)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"gradcheck: {name} must be a number, got {value!r}")
+        if not (0 <= value < math.inf) or (name == "eps" and value == 0):
+            raise ValueError(f"gradcheck: {name} must be {'> 0' if name == 'eps' else '>= 0'} "
+                             f"and finite, got {value!r}")
+
+
 def _check(evaluate, tensors, names, eps, atol, rtol):
+    _check_tolerances(eps, atol, rtol)
     out, jacobians = _analytic_jacobians(evaluate, tensors)
     base = np.array(out.data, dtype=np.float64).ravel()
     reports = []
@@ -218,6 +230,9 @@ def _check(evaluate, tensors, names, eps, atol, rtol):
 
 
 def _prepare(fn, inputs):
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be a function of the inputs, got a "
+                        f"{type(fn).__name__} (arguments: fn, inputs)")
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     copies = _float64_inputs(inputs)
     positions = [i for i, x in enumerate(copies) if isinstance(x, Tensor) and x.requires_grad]

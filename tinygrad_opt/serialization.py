@@ -124,12 +124,18 @@ def save(obj, path):
 
     Raises:
         TypeError: ``obj`` holds something else, named by its position (nothing is written).
-        OSError: the file cannot be written (a previous file at ``path`` is kept).
+        OSError: the file cannot be written (a previous file at ``path`` is kept); its
+            folder is missing (FileNotFoundError) or ``path`` is a folder (IsADirectoryError).
     """
     arrays = {}
     packed = _pack(obj, arrays, "obj")
     arrays[_TREE_KEY] = np.array(json.dumps(packed))
     directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"cannot save {path}: the folder {directory} does not exist")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"cannot save {path}: it is a folder; give a file path such "
+                                f"as {os.path.join(path, 'state.npz')}")
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=directory)
     try:
         with os.fdopen(handle, "wb") as stream:

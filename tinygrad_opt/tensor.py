@@ -90,17 +90,18 @@ class Tensor(ArrayLike):
         return f"Tensor({body}{grad}, dtype={self.data.dtype})"
 
     # ----- autodiff --------------------------------------------------------------------
-    def backward(self, grad=None):
+    def backward(self, grad=None, *, gradient=None):
         """Accumulate d(self)/d(leaf) * grad into ``.grad`` of every leaf that requires grad.
 
         Args:
             grad: dL/d(self), an array-like or Tensor of ``self.shape``. May be omitted only
-                for a one-element tensor (then it is 1).
+                for a one-element tensor (then it is 1). ``gradient=`` is PyTorch's name.
 
         Raises:
             RuntimeError: self does not require grad.
             ValueError: grad is missing for a non-scalar, or its shape differs from self's.
         """
+        grad = _convert.torch_alias("backward", grad, gradient, None, ("grad", "gradient"))
         if not self.requires_grad:
             raise RuntimeError("backward() on a tensor that does not require grad: none of "
                                "its inputs had requires_grad=True (or it was made in no_grad)")
@@ -275,8 +276,14 @@ class Tensor(ArrayLike):
     def leaky_relu(self, slope=0.01):
         return elementwise.LeakyReLU.apply(self, slope=slope)
 
-    def clip(self, lo=None, hi=None):
+    def clip(self, lo=None, hi=None, *, min=None, max=None):
+        """Limit to ``[lo, hi]`` (either may be None); ``min=``/``max=`` are PyTorch's names.
+        The gradient is 1 inside the interval, bounds included, and 0 outside."""
+        lo = _convert.torch_alias("clip", lo, min, None, ("lo", "min"))
+        hi = _convert.torch_alias("clip", hi, max, None, ("hi", "max"))
         return elementwise.Clip.apply(self, lo=lo, hi=hi)
+
+    clamp = clip  # PyTorch's other name
 
     def maximum(self, other):
         return elementwise.Maximum.apply(self, other)
@@ -314,17 +321,26 @@ class Tensor(ArrayLike):
         """Same as ``reshape`` (PyTorch's name; the data may be copied)."""
         return self.reshape(*new_shape)
 
-    def squeeze(self, axis=None):
-        """Drop size-1 axes (all of them, or those in ``axis``); as in PyTorch, a named axis
-        whose size is not 1 is left alone."""
+    def squeeze(self, axis=None, *, dim=None):
+        """Drop size-1 axes (all of them, or those in ``axis``, alias ``dim``); as in PyTorch,
+        a named axis whose size is not 1 is left alone."""
+        axis = _convert.torch_alias("squeeze", axis, dim, None)
         return shape.Reshape.apply(self, shape=_convert.squeezed_shape(self.shape, axis))
 
-    def unsqueeze(self, axis):
-        """Insert a size-1 axis at position ``axis`` (-1 appends one, as in PyTorch)."""
+    def unsqueeze(self, axis=None, *, dim=None):
+        """Insert a size-1 axis at position ``axis`` (alias ``dim``; -1 appends one, as in
+        PyTorch)."""
+        axis = _convert.torch_alias("unsqueeze", axis, dim, None)
+        if axis is None:
+            raise TypeError("unsqueeze() missing the axis (or dim) at which to insert")
         return shape.Reshape.apply(self, shape=_convert.unsqueezed_shape(self.shape, axis))
 
-    def flatten(self, start_axis=0, end_axis=-1):
-        """Merge axes ``start_axis..end_axis`` into one (PyTorch's ``flatten``)."""
+    def flatten(self, start_axis=0, end_axis=-1, *, start_dim=None, end_dim=None):
+        """Merge axes ``start_axis..end_axis`` into one (PyTorch's ``flatten``, whose
+        ``start_dim``/``end_dim`` are accepted too)."""
+        start_axis = _convert.torch_alias("flatten", start_axis, start_dim, 0,
+                                          ("start_axis", "start_dim"))
+        end_axis = _convert.torch_alias("flatten", end_axis, end_dim, -1, ("end_axis", "end_dim"))
         return shape.Reshape.apply(
             self, shape=_convert.flattened_shape(self.shape, start_axis, end_axis))
 
@@ -333,11 +349,14 @@ class Tensor(ArrayLike):
             axes = tuple(axes[0])
         return shape.Transpose.apply(self, axes=axes or None)
 
-    def softmax(self, axis=-1):
-        return softmax.Softmax.apply(self, axis=axis)
+    def softmax(self, axis=-1, *, dim=None):
+        """``exp(x) / sum(exp(x))`` along ``axis`` (alias ``dim``)."""
+        return softmax.Softmax.apply(self, axis=_convert.torch_alias("softmax", axis, dim, -1))
 
-    def log_softmax(self, axis=-1):
-        return softmax.LogSoftmax.apply(self, axis=axis)
+    def log_softmax(self, axis=-1, *, dim=None):
+        """``x - logsumexp(x)`` along ``axis`` (alias ``dim``)."""
+        return softmax.LogSoftmax.apply(
+            self, axis=_convert.torch_alias("log_softmax", axis, dim, -1))
 
     def linear(self, weight, bias=None):
         """x @ weight + bias as one op (weight of shape (in_features, out_features))."""
@@ -363,11 +382,14 @@ def _unwrap_index(index):
     return _data(index)
 
 
-def concatenate(tensors, axis=0):
-    """Join tensors along an existing axis (differentiable, like ``np.concatenate``)."""
-    return shape.Concatenate.apply(*tensors, axis=axis)
+def concatenate(tensors, axis=0, *, dim=None):
+    """Join tensors along an existing axis (alias ``dim``; differentiable, like
+    ``np.concatenate`` and ``torch.cat``)."""
+    return shape.Concatenate.apply(*tensors, axis=_convert.torch_alias("concatenate", axis,
+                                                                       dim, 0))
 
 
-def stack(tensors, axis=0):
-    """Join same-shaped tensors along a new axis (differentiable, like ``np.stack``)."""
-    return shape.Stack.apply(*tensors, axis=axis)
+def stack(tensors, axis=0, *, dim=None):
+    """Join same-shaped tensors along a new axis (alias ``dim``; differentiable, like
+    ``np.stack``)."""
+    return shape.Stack.apply(*tensors, axis=_convert.torch_alias("stack", axis, dim, 0))

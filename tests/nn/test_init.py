@@ -91,3 +91,11 @@ def test_global_generator_is_used_without_rng():
     first = init.normal_(np.zeros(4)).copy()
     tg.manual_seed(5)
     np.testing.assert_array_equal(init.normal_(np.zeros(4)), first)
+
+
+def test_uniform_and_normal_name_their_bad_bounds():
+    param = nn.Parameter(np.zeros(3))
+    with pytest.raises(ValueError, match="a=1.*b=0"):
+        init.uniform_(param, 1.0, 0.0)
+    with pytest.raises(ValueError, match="std=-1"):
+        init.normal_(param, 0.0, -1.0)

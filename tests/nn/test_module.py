@@ -191,3 +191,13 @@ def test_load_state_dict_refuses_floats_into_an_integer_buffer():
     with pytest.raises(TypeError, match="num_batches_tracked.*float64.*int64"):
         norm.load_state_dict(state)
     assert int(norm.num_batches_tracked) == 0
+
+
+def test_module_zero_grad_set_to_none_false_zeroes_existing_grads():
+    layer = nn.Dense(2, 3)
+    layer.weight.grad = np.ones((2, 3))
+    layer.zero_grad(set_to_none=False)
+    np.testing.assert_array_equal(layer.weight.grad, np.zeros((2, 3)))
+    assert layer.bias.grad is None
+    layer.zero_grad()
+    assert layer.weight.grad is None

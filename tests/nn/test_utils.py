@@ -55,3 +55,10 @@ def test_clip_grad_value_clamps_each_element_in_place():
     nn.utils.clip_grad_value_(params, 1.0)
     np.testing.assert_array_equal(grad, [-1.0, 0.5, 1.0])
     assert params[0].grad is grad and params[1].grad is None
+
+
+def test_clip_grad_norm_with_a_nan_gradient_makes_every_gradient_nan():
+    # PyTorch multiplies by max_norm / (nan + 1e-6) = nan: no gradient is left finite.
+    a, b = _params([np.nan, 1.0], [2.0])
+    assert math.isnan(nn.utils.clip_grad_norm_([a, b], 1.0))
+    assert np.isnan(a.grad).all() and np.isnan(b.grad).all()

@@ -292,3 +292,57 @@ def test_base_optimizer_keeps_groups_but_cannot_step():
         base.step()
     with pytest.raises(ValueError, match="lr"):
         optim.Optimizer([param], {"lr": -1.0})
+
+
+MAXIMIZE_CASES = [
+    (optim.SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.1}),
+    (optim.Adagrad, {"lr_decay": 0.1, "weight_decay": 0.1}),
+    (optim.Adadelta, {"weight_decay": 0.1}),
+    (optim.RMSprop, {"momentum": 0.5, "centered": True, "weight_decay": 0.1}),
+    (optim.Adam, {"amsgrad": True, "weight_decay": 0.1}),
+    (optim.AdamW, {"amsgrad": True}),
+    (optim.Adamax, {"weight_decay": 0.1}),
+    (optim.NAdam, {"weight_decay": 0.1}),
+]
+
+
+@pytest.mark.parametrize("cls, options", MAXIMIZE_CASES)
+def test_maximize_is_the_same_rule_on_the_negated_gradient(rng, cls, options):
+    # PyTorch's maximize replaces g by -g before anything else (weight decay included).
+    up, down = make_params(rng), make_params(rng)
+    for a, b in zip(up, down):
+        b.data[...] = a.data
+    ascend, descend = cls(up, maximize=True, **options), cls(down, **options)
+    for _ in range(5):
+        set_grads(up, rng)
+        for a, b in zip(up, down):
+            b.grad = -a.grad
+        ascend.step()
+        descend.step()
+    for a, b in zip(up, down):
+        np.testing.assert_array_equal(a.data, b.data)
+
+
+def test_maximize_sgd_steps_up_the_gradient_hand_value():
+    # p = 1 + lr * g = 1 + 0.1 * 2; a transposed (non-contiguous) parameter too.
+    param = Tensor(np.ones((2, 3)).T, requires_grad=True)
+    param.grad = np.full((3, 2), 2.0)
+    optim.SGD([param], lr=0.1, maximize=True).step()
+    np.testing.assert_allclose(param.data, 1.2, rtol=1e-15)
+
+
+def test_state_dict_saved_before_maximize_existed_loads_as_minimizing(rng):
+    params = make_params(rng)
+    opt = optim.Adam(params, maximize=True)
+    saved = optim.Adam(params).state_dict()
+    del saved["param_groups"][0]["maximize"]
+    opt.load_state_dict(saved)
+    assert opt.param_groups[0]["maximize"] is False
+
+
+def test_zero_grad_set_to_none_false_zeroes_existing_grads_as_pytorch(rng):
+    first, second, third = make_params(rng)
+    first.grad = np.ones(first.shape)
+    optim.SGD([first, second], lr=0.1).zero_grad(set_to_none=False)
+    np.testing.assert_array_equal(first.grad, np.zeros(first.shape))
+    assert second.grad is None

@@ -24,6 +24,8 @@ def test_mode_follows_the_streams(monkeypatch):
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     assert choose_mode() == "lines" and choose_mode(enabled=False) == "off"
     monkeypatch.setattr(sys, "stderr", FakeTerminal())
+    assert choose_mode() == "lines"  # | tee: the lines, no bar on the terminal's stderr
+    monkeypatch.setattr(sys, "stdout", FakeTerminal())
     assert choose_mode() == "bar"
     assert not in_notebook()
 
@@ -44,18 +46,18 @@ def test_lines_mode_writes_one_flushed_line_per_epoch_and_the_end(monkeypatch):
         "finished: 2/12 epochs (the epoch budget)"]
 
 
-def test_bar_mode_draws_a_bar_per_epoch_on_the_terminal(monkeypatch):
+def test_bar_mode_draws_a_bar_during_the_epoch_then_its_line(monkeypatch):
     terminal = FakeTerminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     monkeypatch.setattr(sys, "stdout", io.StringIO())
     progress = Progress(3, mode="bar")
     progress.begin_epoch(1, 4)
+    assert "Epoch 2/3:   0%" in terminal.getvalue() and "0/4" in terminal.getvalue()
     for _ in range(4):
         progress.step(0.75)
     progress.end_epoch(1, {"loss": 0.75, "accuracy": 0.5}, 0.1)
-    drawn = terminal.getvalue()
-    assert "Epoch 2/3" in drawn and "4/4" in drawn and "loss 0.75  accuracy 0.5" in drawn
-    assert sys.stdout.getvalue() == ""
+    assert terminal.getvalue().endswith("\r")  # the bar is wiped for the line
+    assert sys.stdout.getvalue() == "epoch 2/3  loss 0.75  accuracy 0.5  0.10 s\n"
 
 
 def test_off_mode_is_silent(monkeypatch):

@@ -13,6 +13,7 @@ cause into one line on stderr (exit status 2; 1 when training diverges; 130, as 
 program ended by Ctrl-C, when interrupted). The training
 recipe itself (data, model, optimizer, schedule) is ``tinygrad_opt.train.recipe``.
 """
+import os
 import sys
 
 from .._version import __version__
@@ -47,6 +48,11 @@ def main(argv=None):
         parser.exit(2, f"tinygrad-opt {args.command}: error: {one_line(error)}\n")
     except TrainingDiverged as error:
         print(f"tinygrad-opt {args.command}: {one_line(error)}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader of our output (``| head``) has gone: stop quietly, with status 1 as
+        # Python's own advice for EPIPE has it (stdout pointed at devnull for the exit flush).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except KeyboardInterrupt as error:
         print(f"tinygrad-opt {args.command}: {interrupted_line(error)}", file=sys.stderr)

@@ -142,6 +142,11 @@ def run_predict(args):
     """``tinygrad-opt predict``: load the model and the rows, print or write the results."""
     if args.output is not None and os.path.splitext(args.output)[1].lower() not in _OUTPUTS:
         raise ValueError(f"--output must end in .csv or .npy, got {args.output}")
+    if args.output is not None:
+        for name, path in (("INPUT", args.input), ("MODEL", args.model)):
+            if os.path.realpath(args.output) == os.path.realpath(path):
+                raise ValueError(f"--output {args.output} is the {name} file; writing there "
+                                 f"would destroy it: choose another file name")
     trained = load_model(args.model)
     rows = read_rows(args.input)
     if rows.shape[1] != trained.n_features:

@@ -11,7 +11,7 @@ from .. import data
 from ..train import TrainingDiverged, TrainingInterrupted, lr_find, recipe
 from ..train import resume as resume_io
 from ..train.model_file import save_model
-from ..train.loop import end_line
+from ..train.progress import end_line
 from ..viz.curves import plot_history, plot_lr_find
 from . import _args, _output
 

@@ -56,7 +56,8 @@ class DataLoader:
     Raises:
         ValueError: empty ``X``, ``len(X) != len(y)``, ``batch_size < 1``, ``subsample`` outside
             (0, 1] or selecting no sample, or ``drop_last`` leaving no batch at all.
-        TypeError: ``batch_size`` not an int, or ``rng`` not a Generator.
+        TypeError: ``batch_size`` not an int, ``shuffle``/``drop_last`` not a bool, ``rng``
+            not a Generator, or ``(X, y)`` passed as one tuple.
 
     Example:
         >>> loader = DataLoader(np.arange(10.0), np.arange(10), batch_size=4)
@@ -66,6 +67,9 @@ class DataLoader:
 
     def __init__(self, X, y=None, batch_size=32, shuffle=True, drop_last=False, rng=None,
                  subsample=None):
+        if isinstance(X, tuple) and y is None:
+            raise TypeError("DataLoader takes the inputs and the labels as two arguments: "
+                            "DataLoader(X, y), not DataLoader((X, y))")
         self.X = np.asarray(X)
         self.y = None if y is None else np.asarray(y)
         if self.X.ndim == 0 or len(self.X) == 0:
@@ -78,6 +82,9 @@ class DataLoader:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         self.batch_size = int(batch_size)
+        for name, flag in (("shuffle", shuffle), ("drop_last", drop_last)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got {flag!r}")
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
         self.subsample = subsample

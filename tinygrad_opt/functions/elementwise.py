@@ -1,7 +1,9 @@
 """Element-wise functions of one array (and Maximum of two).
 
 Where a function has a kink (abs at 0, relu at 0, clip at its bounds, maximum at ties)
-the derivative chosen there is PyTorch's, stated in each docstring.
+the derivative chosen there is PyTorch's, stated in each docstring. The transcendental
+functions (exp, log, sqrt, sin, cos, tanh, sigmoid) of an integer or boolean array give
+float32, PyTorch's default float dtype (NumPy would give float64).
 """
 import numpy as np
 
@@ -9,10 +11,16 @@ from ..autograd import Function
 from ._broadcast import unbroadcast
 
 
+def _floating(x):
+    """``x`` itself if it is a float array, else ``x`` as float32 (as PyTorch)."""
+    return x if x.dtype.kind == "f" else x.astype(np.float32)
+
+
 class Exp(Function):
     """f(x) = e^x;  df/dx = e^x (the saved output)."""
 
     def forward(self, x):
+        x = _floating(x)
         out = np.exp(x)
         self.save_for_backward(out)
         return out
@@ -29,6 +37,7 @@ class Log(Function):
     """
 
     def forward(self, x):
+        x = _floating(x)
         self.save_for_backward(x)
         return np.log(x)
 
@@ -41,6 +50,7 @@ class Sqrt(Function):
     """f(x) = sqrt(x);  df/dx = 1 / (2 sqrt(x)) (inf at 0; nan for x < 0, as NumPy)."""
 
     def forward(self, x):
+        x = _floating(x)
         out = np.sqrt(x)
         self.save_for_backward(out)
         return out
@@ -66,6 +76,7 @@ class Sin(Function):
     """f(x) = sin x;  df/dx = cos x."""
 
     def forward(self, x):
+        x = _floating(x)
         self.save_for_backward(x)
         return np.sin(x)
 
@@ -78,6 +89,7 @@ class Cos(Function):
     """f(x) = cos x;  df/dx = -sin x."""
 
     def forward(self, x):
+        x = _floating(x)
         self.save_for_backward(x)
         return np.cos(x)
 
@@ -90,6 +102,7 @@ class Tanh(Function):
     """f(x) = tanh x;  df/dx = 1 - tanh^2 x."""
 
     def forward(self, x):
+        x = _floating(x)
         out = np.tanh(x)
         self.save_for_backward(out)
         return out
@@ -107,6 +120,7 @@ class Sigmoid(Function):
     """
 
     def forward(self, x):
+        x = _floating(x)
         exp_neg_abs = np.exp(-np.abs(x))
         out = np.where(x >= 0, 1, exp_neg_abs) / (1 + exp_neg_abs)
         self.save_for_backward(out)

@@ -15,6 +15,7 @@ from ..functions.loss import (BCEWithLogits, CrossEntropy, WeightedCrossEntropy,
                               check_reduction)
 from ..functions.normalization import Normalize
 from ..tensor import Tensor
+from . import _class_layouts
 
 __all__ = ["linear", "relu", "leaky_relu", "tanh", "sigmoid", "softmax", "log_softmax",
            "dropout", "batch_norm", "layer_norm", "group_norm", "mse_loss", "l1_loss",
@@ -56,14 +57,14 @@ def sigmoid(x):
     return _tensor(x).sigmoid()
 
 
-def softmax(x, axis=-1):
-    """``exp(x) / sum(exp(x))`` along ``axis`` (max-shifted)."""
-    return _tensor(x).softmax(axis)
+def softmax(x, axis=-1, *, dim=None):
+    """``exp(x) / sum(exp(x))`` along ``axis`` (alias ``dim``, PyTorch's name; max-shifted)."""
+    return _tensor(x).softmax(axis, dim=dim)
 
 
-def log_softmax(x, axis=-1):
-    """``x - logsumexp(x)`` along ``axis`` (max-shifted)."""
-    return _tensor(x).log_softmax(axis)
+def log_softmax(x, axis=-1, *, dim=None):
+    """``x - logsumexp(x)`` along ``axis`` (alias ``dim``, PyTorch's name; max-shifted)."""
+    return _tensor(x).log_softmax(axis, dim=dim)
 
 
 def dropout(x, p=0.5, training=True, rng=None):
@@ -280,18 +281,33 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
     ``l_i = -log softmax(input_i)[target_i]`` (weighted by ``weight[target_i]``; see the op
     for label smoothing). Shapes: input ``(N, C)`` logits, target ``(N,)`` integer labels
-    (ndarray or Tensor), weight ``(C,)``; output scalar or ``(N,)``.
+    (ndarray or Tensor), weight ``(C,)``; output scalar or ``(N,)``. PyTorch's other
+    layouts, ``(C,)`` with a label ``()`` and ``(N, C, d1, ...)`` with labels
+    ``(N, d1, ...)``, and float class probabilities of the input's shape as the target,
+    are taken too (``nn/_class_layouts.py``).
 
     Raises:
-        ValueError: float labels, labels outside [0, C) (other than ``ignore_index``),
-            mismatched shapes, or ``label_smoothing`` outside [0, 1].
+        ValueError: labels outside [0, C) (other than ``ignore_index``), mismatched shapes,
+            or ``label_smoothing`` outside [0, 1].
     """
     check_reduction(reduction)
-    input = _tensor(input)
-    labels, any_ignored = _class_targets("cross_entropy", input, target, ignore_index)
-    weight = _class_weight("cross_entropy", weight, input.shape[1], input.dtype)
+    input, target, sample_shape = _class_layouts.as_rows("cross_entropy", _tensor(input),
+                                                         target)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+    if _class_layouts.is_probabilities(input, target):
+        weight = _class_weight("cross_entropy", weight, input.shape[-1], input.dtype)
+        loss = _reduce(_class_layouts.probability_cross_entropy(input, target, weight,
+                                                                label_smoothing), reduction)
+    else:
+        loss = _label_cross_entropy(input, target, weight, ignore_index, reduction,
+                                    label_smoothing)
+    return loss if sample_shape is None or reduction != "none" else loss.reshape(sample_shape)
+
+
+def _label_cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing):
+    labels, any_ignored = _class_targets("cross_entropy", input, target, ignore_index)
+    weight = _class_weight("cross_entropy", weight, input.shape[1], input.dtype)
     if weight is None and label_smoothing == 0.0 and not any_ignored:
         return CrossEntropy.apply(input, target=labels, reduction=reduction)
     return WeightedCrossEntropy.apply(input, target=labels, weight=weight,
@@ -304,10 +320,13 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     integer labels ``(N,)``; ``torch.nn.functional.nll_loss``.
 
     ``l_i = -weight[y_i] * input[i, y_i]`` (0 where ``y_i == ignore_index``); ``"mean"``
-    divides the sum by ``sum_i weight[y_i]`` over the kept samples, as PyTorch.
+    divides the sum by ``sum_i weight[y_i]`` over the kept samples, as PyTorch. Also
+    PyTorch's ``(C,)`` and ``(N, C, d1, ...)`` layouts, as ``cross_entropy``.
     """
     check_reduction(reduction)
-    input = _tensor(input)
+    input, target, sample_shape = _class_layouts.as_rows("nll_loss", _tensor(input), target)
+    if sample_shape is not None and reduction == "none":
+        return nll_loss(input, target, weight, ignore_index, reduction).reshape(sample_shape)
     labels, _ = _class_targets("nll_loss", input, target, ignore_index)
     weight = _class_weight("nll_loss", weight, input.shape[1], input.dtype)
     kept = labels != ignore_index
@@ -324,14 +343,60 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return losses.sum() / total_weight
 
 
-def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+def _elementwise_weight(name, weight, input):
+    """``weight`` (array-like or Tensor) in the input's dtype; ValueError unless it
+    broadcasts to the input's shape without enlarging it (TypeError for a string, such as a
+    reduction passed by position where PyTorch's signature has ``weight``)."""
+    if isinstance(weight, str):
+        raise TypeError(f"binary_cross_entropy_with_logits: {name} must be an array, got "
+                        f"{weight!r}; pass the reduction by keyword, reduction={weight!r}")
+    weight = weight if isinstance(weight, Tensor) else Tensor(np.asarray(weight, input.dtype))
+    if weight.dtype != input.dtype:
+        weight = weight.to(input.dtype)
+    try:
+        shape = np.broadcast_shapes(weight.shape, input.shape)
+    except ValueError:
+        shape = None
+    if shape != input.shape:
+        raise ValueError(f"binary_cross_entropy_with_logits: {name} of shape {weight.shape} "
+                         f"does not broadcast to the input shape {input.shape}")
+    return weight
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
+                                     pos_weight=None):
     """Sigmoid + binary cross-entropy in one stable op (``functions.loss.BCEWithLogits``):
     ``l = max(x, 0) - x * y + log1p(exp(-|x|))``;
     ``torch.nn.functional.binary_cross_entropy_with_logits``.
 
+    With ``pos_weight`` p (weighs the positive term; broadcast along the last axis, one
+    value per class) and ``weight`` w (broadcast to the input's shape), as PyTorch,
+
+        l = w * [(1 - y) * x + (1 + (p - 1) * y) * softplus(-x)]
+          = w * [l_0 + (p - 1) * y * softplus(-x)]
+
+    where ``l_0`` is the unweighted loss above and ``softplus(-x) = log(1 + exp(-x))`` is
+    ``l_0`` at ``y = 1`` (both from the fused op, so no exp overflows). ``"mean"`` divides
+    the sum by the number of elements (not by the weights).
+
     Shapes: input (logits) and target (probabilities in [0, 1]) equal; output scalar, or
     that shape for ``reduction="none"``.
+
+    Raises:
+        ValueError: unequal input and target shapes, or a weight that does not broadcast
+            to the input's shape.
+        TypeError: a string where ``weight`` goes (a reduction passed by position).
     """
     check_reduction(reduction)
     input, target = _same_shape("binary_cross_entropy_with_logits", input, target)
-    return BCEWithLogits.apply(input, target, reduction=reduction)
+    if weight is None and pos_weight is None:
+        return BCEWithLogits.apply(input, target, reduction=reduction)
+    losses = BCEWithLogits.apply(input, target, reduction="none")
+    if pos_weight is not None:
+        pos_weight = _elementwise_weight("pos_weight", pos_weight, input)
+        softplus_neg = BCEWithLogits.apply(input, np.ones(input.shape, input.dtype),
+                                           reduction="none")
+        losses = losses + (pos_weight - 1.0) * target * softplus_neg
+    if weight is not None:
+        losses = losses * _elementwise_weight("weight", weight, input)
+    return _reduce(losses, reduction)

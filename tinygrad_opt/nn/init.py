@@ -36,6 +36,11 @@ def calculate_gain(nonlinearity, param=None):
     selu                    3/4
     ======================  ==============================
 
+    The gain multiplies the standard deviation: Kaiming uses ``std = gain / sqrt(fan)``, so
+    ``Var w = gain^2 / fan`` (2 / fan_in for ReLU, the "twice the variance" of the course
+    notes). The notes' ``sigma = sqrt(gain / n)`` would give Var w = sqrt(2) / n for ReLU;
+    their own explanation (double the variance) matches the squared gain used here.
+
     Raises:
         ValueError: unknown ``nonlinearity`` or a non-numeric leaky_relu slope.
     """
@@ -105,13 +110,25 @@ def constant_(tensor, val):
 
 
 def uniform_(tensor, a=0.0, b=1.0, rng=None):
-    """Fill with draws from U(a, b)."""
+    """Fill with draws from U(a, b).
+
+    Raises:
+        ValueError: ``a > b``.
+    """
+    if not a <= b:
+        raise ValueError(f"uniform_ needs a <= b, got a={a}, b={b}")
     shape = _array(tensor).shape
     return _fill(tensor, resolve_rng(rng).uniform(a, b, size=shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0, rng=None):
-    """Fill with draws from N(mean, std^2)."""
+    """Fill with draws from N(mean, std^2).
+
+    Raises:
+        ValueError: ``std < 0``.
+    """
+    if not std >= 0:
+        raise ValueError(f"normal_ needs std >= 0, got std={std}")
     shape = _array(tensor).shape
     return _fill(tensor, resolve_rng(rng).normal(mean, std, size=shape))
 

@@ -3,6 +3,7 @@ import warnings
 
 import numpy as np
 
+from .. import _convert
 from ..functions.linear import LinearReLU
 from ..tensor import Tensor
 from . import functional as F
@@ -139,10 +140,13 @@ class Dropout(Module):
 
     Raises:
         ValueError: ``p`` outside [0, 1].
+        TypeError: ``p`` not a number.
     """
 
     def __init__(self, p=0.5, rng=None):
         super().__init__()
+        if isinstance(p, (bool, str)) or not np.isscalar(p):
+            raise TypeError(f"dropout probability must be a number, got {p!r}")
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         if p == 1.0:
@@ -202,11 +206,12 @@ class Sigmoid(Module):
 
 
 class Softmax(Module):
-    """``y = exp(x) / sum(exp(x))`` along ``axis`` (default last); ``torch.nn.Softmax``."""
+    """``y = exp(x) / sum(exp(x))`` along ``axis`` (default last; ``dim=`` is PyTorch's
+    name for it); ``torch.nn.Softmax``."""
 
-    def __init__(self, axis=-1):
+    def __init__(self, axis=-1, *, dim=None):
         super().__init__()
-        self.axis = axis
+        self.axis = _convert.torch_alias("Softmax", axis, dim, -1)
 
     def forward(self, x):
         return F.softmax(x, self.axis)

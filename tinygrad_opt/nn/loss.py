@@ -67,7 +67,16 @@ class NLLLoss(_Loss):
 
 class BCEWithLogitsLoss(_Loss):
     """Sigmoid + binary cross-entropy, stable: ``l = max(x, 0) - x*y + log1p(exp(-|x|))``;
-    ``torch.nn.BCEWithLogitsLoss``. Shapes: logits and targets equal."""
+    ``torch.nn.BCEWithLogitsLoss``. Shapes: logits and targets equal. Options as PyTorch:
+    ``weight`` (broadcast to the input's shape) and ``pos_weight`` (one per class, along
+    the last axis); see ``nn.functional.binary_cross_entropy_with_logits``."""
+
+    def __init__(self, weight=None, reduction="mean", pos_weight=None):
+        super().__init__(reduction)
+        self.weight = weight
+        self.pos_weight = pos_weight
 
     def forward(self, input, target):
-        return F.binary_cross_entropy_with_logits(input, target, reduction=self.reduction)
+        return F.binary_cross_entropy_with_logits(input, target, weight=self.weight,
+                                                  reduction=self.reduction,
+                                                  pos_weight=self.pos_weight)

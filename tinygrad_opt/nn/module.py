@@ -5,6 +5,8 @@ A Module finds its parameters, sub-modules and buffers by looking at its attribu
 layers; nothing needs registering except buffers (plain NumPy arrays such as BatchNorm's
 running statistics). Names are dotted paths, e.g. ``layers.2.weight``.
 """
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..tensor import Tensor
@@ -203,10 +205,11 @@ class Module:
         statistics. Returns self."""
         return self.train(False)
 
-    def zero_grad(self):
-        """Set every parameter's ``.grad`` to None."""
+    def zero_grad(self, set_to_none=True):
+        """Set every parameter's ``.grad`` to None (or, with ``set_to_none=False``, an
+        existing one to zeros), as PyTorch."""
         for param in self.parameters():
-            param.grad = None
+            param.grad = None if set_to_none or param.grad is None else np.zeros_like(param.grad)
 
     def _state_arrays(self):
         """Map each state_dict key to the live array it reads from and loads into."""
@@ -242,12 +245,20 @@ class Module:
             TypeError: a value's dtype cannot be cast to the target's without changing kind
                 (strings, or floats into the integer ``num_batches_tracked``).
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict takes a dict of arrays (model.state_dict(), or "
+                            f"tg.load(path) of one), got {type(state_dict).__name__} "
+                            f"{state_dict!r:.60}")
         targets = self._state_arrays()
         missing = [name for name in targets if name not in state_dict]
         unexpected = [name for name in state_dict if name not in targets]
         if missing or unexpected:
+            nested = [key for key in ("model", "weights") if isinstance(state_dict.get(key),
+                                                                        Mapping)]
+            hint = f"; the model's state seems to be under {nested[0]!r}: " \
+                   f"load_state_dict(state[{nested[0]!r}])" if missing and nested else ""
             raise ValueError(f"load_state_dict: missing keys {missing}, "
-                             f"unexpected keys {unexpected}")
+                             f"unexpected keys {unexpected}{hint}")
         values = {}
         for name, target in targets.items():
             value = state_dict[name]

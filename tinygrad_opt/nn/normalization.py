@@ -46,6 +46,10 @@ class BatchNorm1d(Module):
     * Eval: ``running_mean``/``running_var`` replace the batch statistics.
     * ``track_running_stats=False``: batch statistics always; no running buffers.
 
+    Relation to the course notes: their inference rule divides by ``running_std + eps``;
+    PyTorch, and this layer, divide by ``sqrt(running_var + eps)`` (the same to within eps
+    unless a channel's variance is of order eps).
+
     Shapes: x ``(N, C)`` or ``(N, C, L)``, y the same; ``weight``/``bias``/``running_*``
     ``(C,)``; ``num_batches_tracked`` a 0-d int64 array.
 

@@ -9,6 +9,9 @@ from ..tensor import Tensor
 def _grads(parameters):
     if isinstance(parameters, Tensor):
         parameters = [parameters]
+    if hasattr(parameters, "parameters") and callable(parameters.parameters):
+        raise TypeError(f"pass the parameters, not the {type(parameters).__name__}: "
+                        f"clip_grad_norm_(model.parameters(), ...)")
     return [param.grad for param in parameters if param.grad is not None]
 
 
@@ -17,7 +20,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
 
     ``total_norm = (sum_p ||g_p||_q^q)^(1/q)`` over all gradients taken as one vector
     (``q = norm_type``; ``inf`` gives ``max |g|``). When ``max_norm / (total_norm + 1e-6)``
-    is below 1, every gradient is multiplied by it, in place; otherwise they are left alone.
+    is below 1 (or nan: a nan gradient makes every gradient nan), every gradient is
+    multiplied by it, in place; otherwise they are left alone.
     Parameters whose ``.grad`` is None are skipped. Matches
     ``torch.nn.utils.clip_grad_norm_``.
 
@@ -39,7 +43,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
         total_norm = float(np.linalg.norm(
             [np.linalg.norm(grad.ravel(), ord=norm_type) for grad in grads], ord=norm_type))
     clip_coef = float(max_norm) / (total_norm + 1e-6)
-    if clip_coef < 1.0:
+    if not clip_coef >= 1.0:  # a nan norm makes every gradient nan, as in PyTorch
         for grad in grads:
             grad *= clip_coef
     return total_norm

@@ -25,6 +25,8 @@ def explain(optimizer, param, index):
                            "would not update it; call backward() first")
     data = np.array(param.data, order="C").reshape(-1)
     grad = np.array(param.grad, dtype=data.dtype, order="C").reshape(-1)
+    if group.get("maximize", False):  # as step(): the kernel sees -grad
+        grad = -grad
     state = copy.deepcopy(optimizer.state.get(param, {}))
     args = optimizer._arguments(param, data, grad, state, optimizer._kernel_options(group))
     position = (np.ravel_multi_index(index, param.data.shape) if isinstance(index, tuple)

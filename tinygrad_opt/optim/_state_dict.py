@@ -12,6 +12,11 @@ import numpy as np
 _SCALAR_STATE = ("step", "mu_product")
 
 
+# Options added after state dicts were first saved: a saved group without one gets this value
+# (as PyTorch fills ``maximize`` in older state dicts).
+OPTIONAL = {"maximize": False}
+
+
 def pack(kind, param_groups, state):
     """``{"optimizer": kind, "state": {index: {name: value}}, "param_groups": [{...,
     "params": [index]}]}``."""
@@ -60,11 +65,13 @@ def unpack(optimizer, state_dict):
     options = []
     for position, (group, saved) in enumerate(zip(optimizer.param_groups,
                                                   state_dict["param_groups"])):
-        missing = sorted(set(optimizer.defaults) - set(saved))
+        missing = sorted(set(optimizer.defaults) - set(saved) - set(OPTIONAL))
         if missing:
             raise ValueError(f"loaded parameter group {position} lacks the {kind} option(s) "
                              f"{missing}: is it another optimizer's state dict?")
-        group_options = {name: value for name, value in saved.items() if name != "params"}
+        group_options = {**{name: value for name, value in OPTIONAL.items()
+                            if name in optimizer.defaults},
+                         **{name: value for name, value in saved.items() if name != "params"}}
         optimizer._check_options({**group, **group_options})
         options.append(group_options)
     state = {}

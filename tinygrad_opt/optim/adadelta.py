@@ -27,6 +27,7 @@ class Adadelta(Optimizer):
         rho: decay of both running averages, in [0, 1].
         eps: term inside the square roots (>= 0).
         weight_decay: L2 penalty lambda (>= 0).
+        maximize: ascend instead of descend: the update uses -g for g (PyTorch's rule).
 
     Raises:
         ValueError: a negative lr, eps or weight_decay, or rho outside [0, 1].
@@ -35,8 +36,9 @@ class Adadelta(Optimizer):
     _kernel_name = "adadelta_update"
     _state_names = frozenset({"step", "square_avg", "acc_delta"})
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0):
-        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay))
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *, maximize=False):
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
+                                      maximize=maximize))
 
     def _check_options(self, options):
         check_non_negative(options, "lr", "eps", "weight_decay")

@@ -28,6 +28,7 @@ class Adagrad(Optimizer):
         weight_decay: L2 penalty lambda (>= 0).
         initial_accumulator_value: starting value of ``sum`` (>= 0).
         eps: term added to the denominator (>= 0).
+        maximize: ascend instead of descend: the update uses -g for g (PyTorch's rule).
 
     Raises:
         ValueError: any argument negative.
@@ -37,10 +38,10 @@ class Adagrad(Optimizer):
     _state_names = frozenset({"step", "sum"})
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
-                 eps=1e-10):
+                 eps=1e-10, *, maximize=False):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value,
-                                      eps=eps))
+                                      eps=eps, maximize=maximize))
 
     def _check_options(self, options):
         check_non_negative(options, "lr", "lr_decay", "weight_decay",

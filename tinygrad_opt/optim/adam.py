@@ -35,6 +35,7 @@ class Adam(Optimizer):
         eps: term added to the denominator (>= 0).
         weight_decay: L2 penalty lambda (>= 0).
         amsgrad: use the running maximum of v_t (Reddi et al., 2018).
+        maximize: ascend instead of descend: the update uses -g for g (PyTorch's rule).
 
     Raises:
         ValueError: a negative lr, eps or weight_decay, or a beta outside [0, 1).
@@ -45,9 +46,10 @@ class Adam(Optimizer):
     _decoupled_weight_decay = False
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False):
+                 amsgrad=False, *, maximize=False):
         super().__init__(params, dict(lr=lr, betas=as_betas(betas), eps=eps,
-                                      weight_decay=weight_decay, amsgrad=amsgrad))
+                                      weight_decay=weight_decay, amsgrad=amsgrad,
+                                      maximize=maximize))
 
     def _check_options(self, options):
         check_non_negative(options, "lr", "eps", "weight_decay")
@@ -90,6 +92,7 @@ class AdamW(Adam):
         eps: term added to the denominator (>= 0).
         weight_decay: decoupled decay lambda (>= 0), default 1e-2.
         amsgrad: use the running maximum of v_t.
+        maximize: ascend instead of descend: the update uses -g for g (PyTorch's rule).
 
     Raises:
         ValueError: a negative lr, eps or weight_decay, or a beta outside [0, 1).
@@ -98,6 +101,6 @@ class AdamW(Adam):
     _decoupled_weight_decay = True
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False):
+                 amsgrad=False, *, maximize=False):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad)
+                         amsgrad=amsgrad, maximize=maximize)

@@ -26,6 +26,7 @@ class Adamax(Optimizer):
         betas: (beta1, beta2), each in [0, 1).
         eps: term added to |g| (>= 0).
         weight_decay: L2 penalty lambda (>= 0).
+        maximize: ascend instead of descend: the update uses -g for g (PyTorch's rule).
 
     Raises:
         ValueError: a negative lr, eps or weight_decay, or a beta outside [0, 1).
@@ -34,9 +35,10 @@ class Adamax(Optimizer):
     _kernel_name = "adamax_update"
     _state_names = frozenset({"step", "exp_avg", "exp_inf"})
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0):
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *,
+                 maximize=False):
         super().__init__(params, dict(lr=lr, betas=as_betas(betas), eps=eps,
-                                      weight_decay=weight_decay))
+                                      weight_decay=weight_decay, maximize=maximize))
 
     def _check_options(self, options):
         check_non_negative(options, "lr", "eps", "weight_decay")

@@ -33,6 +33,7 @@ class NAdam(Optimizer):
         eps: term added to the denominator (>= 0).
         weight_decay: L2 penalty lambda (>= 0).
         momentum_decay: psi of the momentum schedule (>= 0).
+        maximize: ascend instead of descend: the update uses -g for g (PyTorch's rule).
 
     Raises:
         ValueError: a negative lr, eps, weight_decay or momentum_decay, or a beta outside
@@ -43,9 +44,10 @@ class NAdam(Optimizer):
     _state_names = frozenset({"step", "mu_product", "exp_avg", "exp_avg_sq"})
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 momentum_decay=4e-3):
+                 momentum_decay=4e-3, *, maximize=False):
         super().__init__(params, dict(lr=lr, betas=as_betas(betas), eps=eps,
-                                      weight_decay=weight_decay, momentum_decay=momentum_decay))
+                                      weight_decay=weight_decay, momentum_decay=momentum_decay,
+                                      maximize=maximize))
 
     def _check_options(self, options):
         check_non_negative(options, "lr", "eps", "weight_decay", "momentum_decay")

@@ -102,17 +102,20 @@ class Optimizer:
         group["params"] = params
         self.param_groups.append(group)
 
-    def zero_grad(self):
-        """Set every parameter's ``.grad`` to None (PyTorch's ``set_to_none=True``): the next
-        backward then hands out new gradient arrays."""
+    def zero_grad(self, set_to_none=True):
+        """Set every parameter's ``.grad`` to None (PyTorch's default ``set_to_none=True``):
+        the next backward then hands out new gradient arrays. With ``set_to_none=False`` an
+        existing gradient becomes zeros instead (a None one stays None), as PyTorch."""
         for group in self.param_groups:
             for param in group["params"]:
-                param.grad = None
+                param.grad = (None if set_to_none or param.grad is None
+                              else np.zeros_like(param.grad))
 
     def step(self, closure=None):
         """Update every parameter that has a gradient, one kernel call each; parameters whose
         ``.grad`` is None (frozen, or unused by the loss) are skipped and their state does
-        not advance.
+        not advance. In a group with ``maximize=True`` the kernel gets ``-grad`` in place of
+        ``grad`` (PyTorch's rule: every optimizer then ascends the objective).
 
         Args:
             closure: optional callable that recomputes the loss (and the gradients); it is
@@ -127,6 +130,7 @@ class Optimizer:
         kernel = getattr(kernels, self._kernel_name)
         for group in self.param_groups:
             options = self._kernel_options(group)
+            maximize = group.get("maximize", False)
             for param in group["params"]:
                 grad = param.grad
                 if grad is None:
@@ -136,20 +140,24 @@ class Optimizer:
                     state = self.state[param] = {}
                 data = param.data
                 if not data.flags.c_contiguous:
-                    self._step_copy(kernel, param, state, options)
+                    self._step_copy(kernel, param, state, options, maximize)
                     continue
                 if (type(grad) is not np.ndarray or grad.dtype is not data.dtype
                         or grad.shape != data.shape or not grad.flags.c_contiguous):
                     grad = _checked_grad(param)
+                if maximize:
+                    grad = -grad
                 args = self._arguments(param, data.ravel(), grad.ravel(), state, options)
                 self._finish(state, kernel(*args))
         return loss
 
-    def _step_copy(self, kernel, param, state, options):
+    def _step_copy(self, kernel, param, state, options, maximize):
         """Update a non-contiguous ``param.data`` through a contiguous copy, written back in
         place so that the array the parameter holds stays the same."""
         contiguous = np.ascontiguousarray(param.data)
         grad = _checked_grad(param).ravel()
+        if maximize:
+            grad = -grad
         args = self._arguments(param, contiguous.ravel(), grad, state, options)
         self._finish(state, kernel(*args))
         np.copyto(param.data, contiguous)
@@ -280,6 +288,9 @@ def _check_params(params, known):
         if not np.issubdtype(param.data.dtype, np.floating):
             raise ValueError(f"{describe(param)} has dtype {param.data.dtype}: an optimizer "
                              f"can only update floating-point tensors")
+        if getattr(param, "_ctx", None) is not None:
+            raise ValueError(f"can't optimize a non-leaf tensor ({describe(param)} is the "
+                             f"result of an op): pass the leaves, or t.detach()")
     if len({id(param) for param in params}) != len(params):
         raise ValueError("some parameters appear more than once in a param group")
     if {id(param) for param in params} & {id(param) for param in known}:

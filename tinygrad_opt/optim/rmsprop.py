@@ -33,6 +33,7 @@ class RMSprop(Optimizer):
         weight_decay: L2 penalty lambda (>= 0).
         momentum: momentum factor mu (>= 0).
         centered: normalise by the running variance instead of the second moment.
+        maximize: ascend instead of descend: the update uses -g for g (PyTorch's rule).
 
     Raises:
         ValueError: a negative lr, eps, weight_decay or momentum, or alpha outside [0, 1].
@@ -42,9 +43,9 @@ class RMSprop(Optimizer):
     _state_names = frozenset({"step", "square_avg", "momentum_buffer", "grad_avg"})
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False):
+                 centered=False, *, maximize=False):
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                                      momentum=momentum, centered=centered))
+                                      momentum=momentum, centered=centered, maximize=maximize))
 
     def _check_options(self, options):
         check_non_negative(options, "lr", "eps", "weight_decay", "momentum")

@@ -33,6 +33,7 @@ class SGD(Optimizer):
         dampening: dampening tau of the gradient added to the buffer.
         weight_decay: L2 penalty lambda (>= 0), added to the gradient.
         nesterov: use Nesterov momentum (needs momentum > 0 and dampening = 0).
+        maximize: ascend instead of descend: the update uses -g for g (PyTorch's rule).
 
     Raises:
         ValueError: a negative lr, momentum or weight_decay, or nesterov without momentum
@@ -43,9 +44,10 @@ class SGD(Optimizer):
     _state_names = frozenset({"momentum_buffer"})
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False):
+                 nesterov=False, *, maximize=False):
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
-                                      weight_decay=weight_decay, nesterov=nesterov))
+                                      weight_decay=weight_decay, nesterov=nesterov,
+                                      maximize=maximize))
 
     def _check_options(self, options):
         check_non_negative(options, "lr", "momentum", "weight_decay")

@@ -18,7 +18,10 @@ from tinygrad_opt.train.callbacks import (AnyOf, Callback, ConvergenceThreshold,
 from tinygrad_opt.train._interrupt import TrainingInterrupted
 from tinygrad_opt.train._lock import CheckpointLocked
 from tinygrad_opt.train.history import History
-from tinygrad_opt.train.loop import TrainingDiverged, TrainingState, evaluate, fit
+from tinygrad_opt.train.diverged import TrainingDiverged
+from tinygrad_opt.train.evaluation import evaluate
+from tinygrad_opt.train.loop import fit
+from tinygrad_opt.train.state import TrainingState
 from tinygrad_opt.train.lr_find import lr_find, suggest_lr
 from tinygrad_opt.train.metrics import accuracy
 from tinygrad_opt.train.model_file import TrainedModel, load_model, save_model

@@ -9,8 +9,8 @@ def as_input(batch, dtype):
 
 
 def as_target(batch, dtype):
-    """Integer labels stay arrays (as CrossEntropyLoss takes them); float targets become
-    Tensors of the model's dtype."""
-    if batch is None or batch.dtype.kind in "iub":
+    """Float targets become Tensors of the model's dtype; anything else (integer labels, as
+    CrossEntropyLoss takes them, or strings the loss will name) stays as it is."""
+    if batch is None or batch.dtype.kind != "f":
         return batch
     return Tensor(batch, dtype=dtype)

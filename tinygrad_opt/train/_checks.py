@@ -7,6 +7,8 @@ import os
 
 import numpy as np
 
+from . import resume as resume_io
+
 
 def check_epochs(epochs):
     """Raise unless ``epochs`` is a whole number >= 0 (an int, or a float such as 3.0)."""
@@ -24,12 +26,25 @@ def check_loss_fn(loss_fn):
     if not callable(loss_fn):
         raise TypeError(f"loss_fn must be callable as loss_fn(outputs, targets), got a "
                         f"{type(loss_fn).__name__}")
+    if getattr(loss_fn, "reduction", None) == "none":
+        raise ValueError(f"{type(loss_fn).__name__}(reduction='none') gives one loss per "
+                         f"sample; fit needs one number to minimise: use 'mean' or 'sum'")
 
 
 def check_loader(name, loader):
     """A loader is iterated once per epoch, so it must be re-iterable (not a generator)."""
     if loader is None and name == "val_loader":
         return
+    if isinstance(loader, np.ndarray) or (isinstance(loader, (tuple, list)) and loader
+                                          and isinstance(loader[0], np.ndarray)):
+        raise TypeError(f"{name} is raw data ({type(loader).__name__}), not batches: wrap "
+                        f"the arrays in a loader, {name}=data.DataLoader(X, y)")
+    if isinstance(loader, (tuple, list)):
+        for index, batch in enumerate(loader):
+            if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+                got = f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else ""
+                raise TypeError(f"{name}[{index}] must be an (inputs, targets) pair, got a "
+                                f"{type(batch).__name__}{got}")
     try:
         iterator = iter(loader)
     except TypeError:
@@ -53,6 +68,9 @@ def check_loader_widths(train_loader, val_loader):
 def check_optimizer_covers_model(model, loss_fn, optimizer, scheduler):
     """The optimizer must train some of the model's parameters; the scheduler must drive
     this optimizer."""
+    if not hasattr(optimizer, "param_groups"):
+        raise TypeError(f"optimizer must be an optimizer built on the model's parameters, "
+                        f"e.g. optim.SGD(model.parameters(), lr=0.1), got {optimizer!r:.60}")
     trained = {id(param) for group in optimizer.param_groups for param in group["params"]}
     owned = {id(param) for param in model.parameters()}
     if hasattr(loss_fn, "parameters"):
@@ -60,6 +78,10 @@ def check_optimizer_covers_model(model, loss_fn, optimizer, scheduler):
     if owned and not trained & owned:
         raise ValueError("the optimizer holds none of the model's parameters (was it built "
                          "on another model?): create it with optimizer(model.parameters())")
+    if isinstance(scheduler, type):
+        raise TypeError(f"scheduler is the class {scheduler.__name__}, not a scheduler: pass "
+                        f"an instance built on this optimizer, e.g. "
+                        f"{scheduler.__name__}(optimizer, ...)")
     if scheduler is not None and getattr(scheduler, "optimizer", optimizer) is not optimizer:
         raise ValueError(f"the scheduler {type(scheduler).__name__} was built on another "
                          f"optimizer, so it would never change this one's learning rate")
@@ -77,3 +99,10 @@ def check_checkpoint_path(path):
         raise FileNotFoundError(f"checkpoint {path!r}: the folder {folder!r} does not exist")
     if not os.access(folder, os.W_OK):
         raise PermissionError(f"checkpoint {path!r}: the folder {folder!r} is not writable")
+    if os.path.isfile(path):
+        try:
+            resume_io.read(path)
+        except ValueError:
+            raise ValueError(f"checkpoint {path!r} is an existing file that fit did not write "
+                             f"(a model file, data?); saving would overwrite it: give another "
+                             f"path, or delete the file") from None

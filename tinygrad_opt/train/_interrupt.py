@@ -24,20 +24,28 @@ class TrainingInterrupted(KeyboardInterrupt):
         checkpoint: the checkpoint path, or None.
         checkpoint_epochs: epochs in that checkpoint file, intact (None if none was written
             by this run and none was resumed from).
+        at_once: the ``KeyboardInterrupt`` came in the middle of a step (a second Ctrl-C, or
+            SIGINT not handled by ``SigintGuard``): the weights may be partly updated.
     """
 
-    def __init__(self, epoch, epochs, step, history, checkpoint=None, checkpoint_epochs=None):
+    def __init__(self, epoch, epochs, step, history, checkpoint=None, checkpoint_epochs=None,
+                 at_once=False):
         self.epoch, self.epochs, self.step = epoch, epochs, step
         self.history = history
         self.checkpoint, self.checkpoint_epochs = checkpoint, checkpoint_epochs
+        self.at_once = at_once
         where = f"interrupted in epoch {epoch + 1}/{epochs} after step {step}"
+        weights = "the model keeps its weights after that step"
+        if at_once:
+            weights = ("it stopped at once (a second Ctrl-C, or a handler of SIGINT other than "
+                       "Python's), so the next step may have changed part of the weights")
         if checkpoint is None:
             saved = "no checkpoint was asked for"
         elif checkpoint_epochs is None:
             saved = f"no checkpoint written yet to {checkpoint}"
         else:
             saved = f"checkpoint {checkpoint} is intact with {checkpoint_epochs} epoch(s)"
-        super().__init__(f"{where}; the model keeps its weights after that step; {saved}")
+        super().__init__(f"{where}; {weights}; {saved}")
 
 
 class SigintGuard:

@@ -21,6 +21,7 @@ The rules, with ``J_e`` the monitored value after epoch ``e`` and ``t`` the opti
 * ``EarlyStopping``:        no improvement by more than ``min_delta`` for ``patience`` epochs
 """
 import math
+import numbers
 
 
 class Callback:
@@ -171,6 +172,8 @@ class EarlyStopping(Callback):
 
     def __init__(self, monitor="val_loss", patience=0, min_delta=0.0, mode="auto",
                  restore_best_weights=False):
+        if isinstance(patience, bool) or not isinstance(patience, numbers.Integral):
+            raise TypeError(f"patience must be an int (epochs), got {patience!r}")
         if patience < 0 or min_delta < 0:
             raise ValueError(f"patience and min_delta must be >= 0, got {patience}, {min_delta}")
         self.monitor = monitor
@@ -307,6 +310,9 @@ class MetricThreshold(Callback):
     """
 
     def __init__(self, threshold, monitor="val_accuracy", mode="auto"):
+        if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
+            raise TypeError(f"threshold must be a number, got {threshold!r} (the arguments are "
+                            f"threshold, monitor: MetricThreshold(0.9, 'val_accuracy'))")
         self.threshold = float(threshold)
         self.monitor = monitor
         self.mode = _resolve_mode(mode, monitor)
@@ -359,6 +365,8 @@ class MaxDuration(Callback):
     """
 
     def __init__(self, seconds):
+        if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real):
+            raise TypeError(f"seconds must be a number, got {seconds!r}")
         if not seconds > 0:
             raise ValueError(f"seconds must be > 0, got {seconds!r}")
         self.seconds = float(seconds)
@@ -392,7 +400,11 @@ class LearningRateScheduler(Callback):
 
     def on_epoch_begin(self, state):
         for group in state.optimizer.param_groups:
-            lr = float(self.fn(state.epoch, group["lr"]))
+            lr = self.fn(state.epoch, group["lr"])
+            if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+                raise TypeError(f"LearningRateScheduler: fn({state.epoch}, {group['lr']}) "
+                                f"returned {lr!r}; it must return the new learning rate")
+            lr = float(lr)
             if not (math.isfinite(lr) and lr >= 0.0):
                 raise ValueError(f"LearningRateScheduler: fn({state.epoch}, {group['lr']}) "
                                  f"returned {lr}; a learning rate must be finite and >= 0")

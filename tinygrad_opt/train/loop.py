@@ -22,101 +22,18 @@ import time
 
 import numpy as np
 
-from tinygrad_opt.autograd import no_grad
 from tinygrad_opt.train import _checks, _snapshot
 from tinygrad_opt.train import resume as resume_io
 from tinygrad_opt.train._batch import as_input, as_target
 from tinygrad_opt.train._interrupt import SigintGuard, TrainingInterrupted
 from tinygrad_opt.train._lock import CheckpointLock
 from tinygrad_opt.train.callbacks import AnyOf, Callback, note_stopper
+from tinygrad_opt.train.diverged import TrainingDiverged, bad_data_hint
+from tinygrad_opt.train.evaluation import evaluate_resolved
 from tinygrad_opt.train.history import History
 from tinygrad_opt.train.metrics import resolve_metrics
-from tinygrad_opt.train.progress import Progress
-
-
-class TrainingDiverged(RuntimeError):
-    """The loss or a gradient became NaN or infinite; the model holds its last good weights.
-
-    Attributes:
-        epoch: 0-based epoch of the failing step.
-        step: 1-based global index of the failing step.
-        lr: the first param group's learning rate at that step.
-        quantity: what was not finite (``"the loss"`` or ``"the gradient of <name>"``).
-        restored_step: number of optimizer steps in the weights the model was restored to;
-            buffers and the optimizer's state (moments, step counts) are restored to the same
-            step, while learning rates and the scheduler stay as at the failing step.
-        hint: what to try; by default a smaller learning rate, but when the batch itself held
-            NaN or inf the data are named instead.
-    """
-
-    def __init__(self, epoch, step, lr, quantity, restored_step, hint=None):
-        self.epoch = epoch
-        self.step = step
-        self.lr = lr
-        self.quantity = quantity
-        self.restored_step = restored_step
-        self.hint = hint or "try a smaller learning rate."
-        super().__init__(
-            f"training diverged at epoch {epoch + 1}, step {step} (lr={lr:g}): {quantity} is "
-            f"not finite. The model was restored to its weights after step {restored_step}, the "
-            f"last whose loss and gradients were finite; {self.hint}")
-
-
-def _bad_data_hint(xb, yb, loss_fn=None):
-    """A hint naming NaN or inf values in the failing batch, or a batch whose labels are all
-    ``loss_fn.ignore_index`` (a mean over no label is 0/0); None if neither."""
-    ignore_index = getattr(loss_fn, "ignore_index", None)
-    if (ignore_index is not None and yb is not None and np.size(yb)
-            and np.all(np.asarray(yb) == ignore_index)):
-        return (f"every label in the batch equals ignore_index ({ignore_index}), so the mean "
-                f"loss is 0/0: remove such batches or use reduction='sum' (the learning rate "
-                f"is not the cause).")
-    for name, batch in (("inputs", xb), ("targets", yb)):
-        if batch is not None and batch.dtype.kind == "f" and not np.isfinite(batch).all():
-            count = int(np.size(batch) - np.isfinite(batch).sum())
-            return (f"the batch's {name} hold {count} NaN or infinite value(s): clean the data "
-                    f"(the learning rate is not the cause).")
-    return None
-
-
-class TrainingState:
-    """What callbacks see: the run's objects, counters and the latest logs.
-
-    Attributes:
-        model, optimizer, history: the objects being trained and recorded.
-        epochs: the total number of epochs asked for.
-        epoch: the current 0-based epoch.
-        step: optimizer steps taken so far (across resumes).
-        step_loss: the loss of the last step.
-        logs: the last finished epoch's values (``{"loss": ..., "val_loss": ..., ...}``).
-        log_names: the names every epoch's logs will hold.
-        stop_reason: None, or the message of the rule that asked to stop.
-        stopped_by: None, or the class name of that rule.
-    """
-
-    def __init__(self, model, optimizer, history, epochs, log_names):
-        self.model = model
-        self.optimizer = optimizer
-        self.history = history
-        self.epochs = epochs
-        self.epoch = 0
-        self.step = 0
-        self.step_loss = None
-        self.logs = {}
-        self.log_names = tuple(log_names)
-        self.stop_reason = None
-        self.stopped_by = None
-        self.seconds_before = 0.0
-        self.clock_start = time.perf_counter()
-
-    def request_stop(self, reason):
-        """Ask the loop to stop; the first reason given is kept."""
-        if self.stop_reason is None:
-            self.stop_reason = reason
-
-    def train_seconds(self):
-        """Seconds of training so far, including the runs this one resumed."""
-        return self.seconds_before + time.perf_counter() - self.clock_start
+from tinygrad_opt.train.state import TrainingState
+from tinygrad_opt.train.progress import Progress, end_line
 
 
 def _scheduler_mode(scheduler):
@@ -126,48 +43,6 @@ def _scheduler_mode(scheduler):
     if getattr(scheduler, "needs_metric", False):
         return "plateau"
     return getattr(scheduler, "step_interval", "epoch")
-
-
-def evaluate(model, loss_fn, loader, metrics="auto"):
-    """Mean loss and metrics of ``model`` over ``loader``, in eval mode without a graph.
-
-    Args:
-        model: a Module; its training flag is restored afterwards.
-        loss_fn: ``loss_fn(outputs, targets) -> scalar Tensor`` (mean over the batch).
-        loader: iterable of ``(xb, yb)`` NumPy batches.
-        metrics: names or functions, or ``"auto"``, as for ``fit``.
-
-    Returns:
-        ``{"loss": float, <metric>: float, ...}``, each the mean over samples.
-
-    Raises:
-        ValueError: an unknown metric, or a loader that yields no batch.
-    """
-    params = model.parameters()
-    dtype = params[0].data.dtype if params else np.float32
-    return _evaluate(model, loss_fn, loader, resolve_metrics(metrics, loss_fn), dtype)
-
-
-def _evaluate(model, loss_fn, loader, metrics, dtype):
-    was_training = model.training
-    model.eval()
-    total_loss, seen, sums = 0.0, 0, [0.0] * len(metrics)
-    try:
-        with no_grad():
-            for xb, yb in loader:
-                outputs = model(as_input(xb, dtype))
-                count = len(xb)
-                total_loss += loss_fn(outputs, as_target(yb, dtype)).item() * count
-                seen += count
-                for index, (_, metric) in enumerate(metrics):
-                    sums[index] += metric(outputs.data, yb) * count
-    finally:
-        model.train(was_training)
-    if seen == 0:
-        raise ValueError("evaluate: the loader yielded no batch")
-    logs = {"loss": total_loss / seen}
-    logs.update((name, value / seen) for (name, _), value in zip(metrics, sums))
-    return logs
 
 
 class _Trainer:
@@ -264,7 +139,7 @@ class _Trainer:
         self.optimizer.zero_grad()
         lr = self.optimizer.param_groups[0]["lr"]
         raise TrainingDiverged(self.state.epoch, self.state.step + 1, lr, quantity,
-                               self.backup_step, _bad_data_hint(xb, yb, self.loss_fn))
+                               self.backup_step, bad_data_hint(xb, yb, self.loss_fn))
 
     # ----- one step, one epoch --------------------------------------------------------
 
@@ -333,8 +208,8 @@ class _Trainer:
         self.model.train()
         logs = self._train_epoch()
         if self.val_loader is not None:
-            val_logs = _evaluate(self.model, self.loss_fn, self.val_loader, self.metrics,
-                                 self.dtype)
+            val_logs = evaluate_resolved(self.model, self.loss_fn, self.val_loader,
+                                         self.metrics, self.dtype)
             logs.update((f"val_{name}", value) for name, value in val_logs.items())
         if self.scheduler_mode == "epoch":
             self.scheduler.step()
@@ -364,7 +239,8 @@ class _Trainer:
             except (_Interrupt, KeyboardInterrupt) as error:
                 interrupted = TrainingInterrupted(
                     self.state.epoch, self.state.epochs, self.state.step, self.history,
-                    checkpoint, self.checkpoint_epochs)
+                    checkpoint, self.checkpoint_epochs,
+                    at_once=not isinstance(error, _Interrupt))
                 self._ended(interrupted, "interrupt", str(interrupted))
                 raise interrupted from (None if isinstance(error, _Interrupt) else error)
 
@@ -408,19 +284,6 @@ class _Trainer:
 
 class _Interrupt(Exception):
     """Raised inside the loop at a safe point after a SIGINT (see ``_interrupt``)."""
-
-
-def end_line(history, epochs):
-    """One line saying what ended a run that ``history`` records, out of ``epochs``."""
-    done = len(history.epoch)
-    if history.stopped_by in (None, "epochs"):
-        return f"finished: {done}/{epochs} epochs (the epoch budget)"
-    if history.stopped_by in ("divergence", "interrupt"):
-        return f"stopped after {done}/{epochs} epochs: {history.stop_reason}"
-    reason = history.stop_reason
-    if not reason.startswith(history.stopped_by):
-        reason = f"{history.stopped_by}: {reason}"
-    return f"stopped after {done}/{epochs} epochs by {reason}"
 
 
 def fit(model, loss_fn, optimizer, train_loader, epochs, val_loader=None, scheduler=None,

@@ -32,6 +32,10 @@ def accuracy(outputs, targets):
         predictions = outputs.argmax(axis=1)
     else:
         predictions = outputs.reshape(-1) > 0
+    if targets.size != predictions.size:
+        raise ValueError(f"accuracy needs one class label per sample: outputs of shape "
+                         f"{outputs.shape}, targets of shape {targets.shape} (a regression "
+                         f"target? pass metrics=() to fit)")
     return float(np.count_nonzero(predictions == targets.reshape(-1))) / len(predictions)
 
 

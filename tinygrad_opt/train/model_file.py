@@ -41,6 +41,10 @@ def save_model(path, run, config):
         run: the dict returned by ``recipe.run`` (``model``, ``scaler``, ``splits``).
         config: the options of the run, as returned by ``recipe.resolve``.
     """
+    if not isinstance(run, dict) or not isinstance(config, dict):
+        raise TypeError(f"save_model(path, run, config) takes the dicts of recipe.run and "
+                        f"recipe.resolve after the path, got {type(run).__name__} and "
+                        f"{type(config).__name__}")
     scaler, classes = run["scaler"], recipe.class_labels(run["splits"])
     architecture = {name: config[name] for name in _ARCHITECTURE}
     architecture.update(in_features=int(scaler.n_features_in_), out_features=len(classes))
@@ -77,12 +81,20 @@ class TrainedModel:
         then cast to the model's dtype (as the training recipe does).
 
         Raises:
-            ValueError: X is not 2-D, or its width is not ``n_features`` (both named).
+            ValueError: X is not 2-D, its width is not ``n_features`` (both named), or a row
+                holds NaN or infinity (the rows named).
+            TypeError: X does not hold numbers.
         """
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != self.n_features:
             got = f"rows of {X.shape[1]} features" if X.ndim == 2 else f"shape {X.shape}"
             raise ValueError(f"the model takes rows of {self.n_features} features, got {got}")
+        if X.dtype.kind not in "biuf":
+            raise TypeError(f"rows must hold numbers, got dtype {X.dtype}")
+        bad_rows = np.flatnonzero(~np.isfinite(X).all(axis=1))
+        if len(bad_rows):
+            raise ValueError(f"rows {bad_rows[:5].tolist()} hold NaN or infinite values; "
+                             f"a prediction for them would be meaningless")
         dtype = self.model.parameters()[0].data.dtype
         return self.scaler.transform(X.astype(np.float64)).astype(dtype)
 

@@ -39,7 +39,11 @@ def predict(model, X, batch_size=None):
 
     Raises:
         ValueError: ``batch_size`` is not a positive integer, or X is a scalar.
+        TypeError: ``model`` is not a Module instance (a class, or the arguments swapped).
     """
+    if isinstance(model, type) or not hasattr(model, "named_modules"):
+        raise TypeError(f"predict(model, X) takes a Module instance first, got "
+                        f"{getattr(model, '__name__', type(model).__name__)}")
     _check_batch_size(batch_size)
     inputs = _as_array(X)
     if inputs.ndim == 0:

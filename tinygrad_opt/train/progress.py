@@ -1,17 +1,21 @@
 """What ``fit`` shows while it trains, chosen for where it runs.
 
-* In a Jupyter kernel: tqdm's notebook bar, one per epoch, when ``ipywidgets`` can be
-  imported; plain lines otherwise (a kernel's stdout is not a terminal, the cell shows them).
-* When stdout is a terminal: a tqdm bar per epoch on stderr (stdout when only stdout is a
-  terminal), left in place with the epoch's numbers once it is full.
-* Otherwise (a pipe, ``| tee``, ``nohup``, a log file, CI): one plain line per epoch on
-  stdout, flushed at once::
+Every epoch ends with one plain line on stdout, flushed at once::
 
-      epoch  3/20  loss 0.1234  lr 0.001  accuracy 0.9612  val_loss 0.1301  0.41 s
+    epoch  3/20  loss 0.1234  lr 0.001  accuracy 0.9612  val_loss 0.1301  0.41 s
+
+While an epoch runs, a bar shows its steps where one can be drawn, and is removed when the
+epoch's line is written (a line holds every number, where a bar's width would cut them):
+
+* when stdout is a terminal, tqdm's bar on stderr (on stdout if stderr is redirected);
+* in a Jupyter kernel, tqdm's notebook bar when ``ipywidgets`` can be imported (the cell
+  keeps the lines, also in the saved notebook, where a widget's text is its first state);
+* nothing else in a pipe, ``| tee``, ``nohup``, a log file or CI: just the lines.
 
 Whatever ends the run is said in one line at the end (``Progress.finish``). The per-step
 cost is one call that adds to a counter (tqdm redraws at most every 0.1 s).
 """
+import os
 import sys
 
 from tqdm import tqdm as terminal_tqdm
@@ -33,6 +37,14 @@ def _is_terminal(stream):
         return False
 
 
+def _columns(stream):
+    """The width of the terminal ``stream`` is, or 0 when it is unknown."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
 def _notebook_tqdm():
     """tqdm's notebook bar class, or None when ipywidgets (which it draws with) is missing."""
     try:
@@ -49,7 +61,7 @@ def choose_mode(enabled=True):
         return "off"
     if in_notebook():
         return "notebook" if _notebook_tqdm() is not None else "lines"
-    if _is_terminal(sys.stdout) or _is_terminal(sys.stderr):
+    if _is_terminal(sys.stdout):  # with stdout in a pipe (| tee), a bar would garble
         return "bar"
     return "lines"
 
@@ -88,11 +100,13 @@ class Progress:
             return
         description = f"Epoch {epoch + 1:>{self.width}}/{self.epochs}"
         if self.mode == "notebook":
-            self.bar = _notebook_tqdm()(total=steps, desc=description, leave=True)
+            self.bar = _notebook_tqdm()(total=steps, desc=description, leave=False)
         else:
             stream = sys.stderr if _is_terminal(sys.stderr) else sys.stdout
-            self.bar = terminal_tqdm(total=steps, desc=description, leave=True, file=stream,
-                                     dynamic_ncols=True)
+            sized = _columns(stream) > 0  # a terminal of unknown size is taken as 80 x 24
+            self.bar = terminal_tqdm(total=steps, desc=description, leave=False, file=stream,
+                                     dynamic_ncols=sized, ncols=None if sized else 80,
+                                     nrows=None if sized else 24)
 
     def step(self, running_loss):
         """Count one step; ``running_loss`` is the epoch's mean loss so far."""
@@ -104,11 +118,8 @@ class Progress:
 
     def end_epoch(self, epoch, logs, seconds):
         """Show the finished epoch's ``logs`` (``{name: float}``) and wall time."""
-        if self.bar is not None:
-            self.bar.set_postfix_str(format_logs(logs), refresh=False)
-            self.bar.close()
-            self.bar = None
-        elif self.mode == "lines":
+        self.abandon()
+        if self.enabled:
             self._write(f"epoch {epoch + 1:>{self.width}}/{self.epochs}  {format_logs(logs)}  "
                         f"{seconds:.2f} s")
 
@@ -123,3 +134,16 @@ class Progress:
         self.abandon()
         if self.enabled:
             self._write(line)
+
+
+def end_line(history, epochs):
+    """One line saying what ended a run that ``history`` records, out of ``epochs``."""
+    done = len(history.epoch)
+    if history.stopped_by in (None, "epochs"):
+        return f"finished: {done}/{epochs} epochs (the epoch budget)"
+    if history.stopped_by in ("divergence", "interrupt"):
+        return f"stopped after {done}/{epochs} epochs: {history.stop_reason}"
+    reason = history.stop_reason
+    if not reason.startswith(history.stopped_by):
+        reason = f"{history.stopped_by}: {reason}"
+    return f"stopped after {done}/{epochs} epochs by {reason}"

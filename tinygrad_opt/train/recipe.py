@@ -20,7 +20,9 @@ from ..optim import lr_scheduler
 from .callbacks import EarlyStopping
 from . import resume as resume_io
 from ._interrupt import TrainingInterrupted
-from .loop import TrainingDiverged, evaluate, fit
+from .diverged import TrainingDiverged
+from .evaluation import evaluate
+from .loop import fit
 
 OPTIMIZERS = {"sgd": optim.SGD, "adagrad": optim.Adagrad, "adadelta": optim.Adadelta,
               "rmsprop": optim.RMSprop, "adam": optim.Adam, "adamw": optim.AdamW,

@@ -27,7 +27,7 @@ import socket
 import time
 
 from . import _executors, recipe
-from .loop import TrainingDiverged
+from .diverged import TrainingDiverged
 
 RESULTS = ("status", "epochs", "loss", "val_loss", "val_accuracy", "test_loss",
            "test_accuracy", "seconds", "host", "error")

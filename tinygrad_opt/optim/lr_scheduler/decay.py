@@ -1,9 +1,19 @@
 """Decay schedulers: Lambda, Step, MultiStep, Exponential, Linear, Polynomial, InverseTime."""
 
+import numbers
 from collections import Counter
 
 from .. import schedules
 from .base import LRScheduler, callable_state, per_group
+
+
+def _factor(function, step):
+    """``function(step)``, checked to be a number (the factor of the base rate)."""
+    factor = function(step)
+    if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
+        raise TypeError(f"lr_lambda({step}) returned {factor!r}; it must return a number, the "
+                        f"factor that multiplies the initial learning rate")
+    return factor
 
 
 class LambdaLR(LRScheduler):
@@ -33,7 +43,7 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def _closed_form_lrs(self, step):
-        return [base_lr * function(step)
+        return [base_lr * _factor(function, step)
                 for function, base_lr in zip(self.lr_lambdas, self.base_lrs, strict=True)]
 
     def state_dict(self):
