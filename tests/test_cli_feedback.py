@@ -123,6 +123,23 @@ def test_out_naming_a_file_or_a_read_only_place_exits_2_before_training(tmp_path
     assert a_file.read_text() == "keep me\n"
 
 
+def test_out_holding_an_earlier_run_is_refused_and_its_model_kept(tmp_path):
+    first = tinygrad_opt("train", "--epochs", "1", "--out", str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    model = (tmp_path / "model.npz").read_bytes()
+    second = tinygrad_opt("train", "--epochs", "2", "--out", str(tmp_path))
+    assert second.returncode == 2 and "Traceback" not in second.stderr
+    assert "already holds summary.json, model.npz" in second.stderr
+    assert len(second.stderr.splitlines()) == 1 and "epoch" not in second.stdout
+    assert (tmp_path / "model.npz").read_bytes() == model
+
+
+def test_lr_find_with_one_iteration_exits_2_naming_the_option(tmp_path):
+    result = tinygrad_opt("lr-find", "--num-iter", "1", "--out", str(tmp_path))
+    assert result.returncode == 2 and "--num-iter must be at least 2" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_ctrl_c_exits_130_with_one_line_and_a_checkpoint_that_resumes(tmp_path):
     checkpoint = str(tmp_path / "ck.npz")
     run = subprocess.Popen([sys.executable, "-m", "tinygrad_opt", "train", "--epochs", "500",
