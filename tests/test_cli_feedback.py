@@ -134,6 +134,17 @@ def test_out_holding_an_earlier_run_is_refused_and_its_model_kept(tmp_path):
     assert (tmp_path / "model.npz").read_bytes() == model
 
 
+def test_resume_with_no_epoch_left_to_train_exits_2_saying_so(tmp_path):
+    checkpoint = str(tmp_path / "ck.npz")
+    first = tinygrad_opt("train", "--epochs", "2", "--checkpoint", checkpoint,
+                         "--out", str(tmp_path / "a"))
+    assert first.returncode == 0, first.stderr
+    again = tinygrad_opt("train", "--epochs", "2", "--resume", checkpoint,
+                         "--out", str(tmp_path / "b"))
+    assert again.returncode == 2 and len(again.stderr.splitlines()) == 1
+    assert "already holds 2 epoch(s)" in again.stderr and "above 2" in again.stderr
+
+
 def test_lr_find_with_one_iteration_exits_2_naming_the_option(tmp_path):
     result = tinygrad_opt("lr-find", "--num-iter", "1", "--out", str(tmp_path))
     assert result.returncode == 2 and "--num-iter must be at least 2" in result.stderr

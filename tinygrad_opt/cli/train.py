@@ -73,7 +73,12 @@ def _resumed_config(args, options):
     recipe.check_resume(config, saved, args.resume)
     taken = [f"{name}={saved[name]}" for name in options
              if name not in chosen and name in saved and saved[name] != options[name]]
-    line = resume_io.describe(args.resume)
+    tree = resume_io.read(args.resume)
+    if tree["stop_reason"] is None and tree["epoch"] >= config["epochs"]:
+        raise ValueError(f"{args.resume} already holds {tree['epoch']} epoch(s) and --epochs "
+                         f"{config['epochs']} counts the resumed ones: give --epochs above "
+                         f"{tree['epoch']} to train on")
+    line = resume_io.describe(args.resume, tree)
     print(line + (f"; options of the checkpoint: {', '.join(taken)}" if taken else ""))
     return config
 
