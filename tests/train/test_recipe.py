@@ -42,8 +42,7 @@ def test_run_is_a_function_of_its_options_and_seed():
 
 
 @pytest.mark.parametrize("batch_size, suggested", [(4, 5), (1, 3)])
-def test_batch_norm_with_a_batch_of_one_left_over_is_refused_before_training(batch_size,
-                                                                            suggested):
+def test_batch_norm_with_a_batch_of_one_left_over_is_refused(batch_size, suggested):
     """1437 training rows: batch size 4 leaves a last batch of one sample, whose batch
     statistics do not exist; the run is refused naming a batch size that works."""
     config = recipe.resolve({"norm": "batch", "batch_size": batch_size, "epochs": 1})
