@@ -9,7 +9,11 @@ import numpy as np
 
 from ..autograd import Function
 
-_erf = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; math.erf is exact to rounding
+_erf_objects = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; math.erf is exact to rounding
+
+
+def _erf(x):
+    return np.asarray(_erf_objects(x), dtype=x.dtype)
 
 
 def _floating(x):
@@ -34,7 +38,7 @@ class GELU(Function):
         self.save_for_backward(x)
         if approximate == "tanh":
             return 0.5 * x * (1 + np.tanh(self._u(x)))
-        return (0.5 * x * (1 + _erf(x / math.sqrt(2)).astype(x.dtype))).astype(x.dtype)
+        return 0.5 * x * (1 + _erf(x / np.asarray(math.sqrt(2), x.dtype)))
 
     @staticmethod
     def _u(x):
@@ -46,7 +50,7 @@ class GELU(Function):
             t = np.tanh(self._u(x))
             du = np.asarray(math.sqrt(2 / math.pi), x.dtype) * (1 + 3 * 0.044715 * x * x)
             return (grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du),)
-        cdf = 0.5 * (1 + _erf(x / math.sqrt(2)).astype(x.dtype))
+        cdf = 0.5 * (1 + _erf(x / np.asarray(math.sqrt(2), x.dtype)))
         pdf = np.exp(-0.5 * x * x) / np.asarray(math.sqrt(2 * math.pi), x.dtype)
         return (grad * (cdf + x * pdf),)
 
