@@ -235,3 +235,15 @@ def test_new_ops_keep_float32_in_value_and_gradient():
         x.zero_grad()
         out.sum().backward()
         assert out.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+def test_reductions_over_a_size_one_axis():
+    x = _leaf([[-2.0, 3.0]])
+    assert x.logsumexp(0).tolist() == [-2.0, 3.0]
+    np.testing.assert_array_equal(_grad_of(lambda x: x.logsumexp(0), x.data), [[1.0, 1.0]])
+    assert x.norm(dim=0).tolist() == [2.0, 3.0]
+    np.testing.assert_array_equal(_grad_of(lambda x: x.norm(dim=0), x.data), [[-1.0, 1.0]])
+    assert x.prod(0).tolist() == [-2.0, 3.0]
+    assert x.cumsum(0).tolist() == [[-2.0, 3.0]]
+    with pytest.raises(TypeError, match="one int"):
+        x.prod((0, 1))

@@ -97,6 +97,8 @@ class TensorExtras:
         if mask.dtype != bool or np.broadcast_shapes(mask.shape, self.shape) != self.shape:
             raise ValueError(f"masked_fill: mask must be boolean and broadcast to the tensor's "
                              f"shape {self.shape}, got dtype {mask.dtype} and shape {mask.shape}")
+        if isinstance(value, autograd.Function.node_type) and value.dtype != self.dtype:
+            value = value.astype(self.dtype)
         return shape.Where.apply(value, self, condition=mask)
 
     def gather(self, dim, index):

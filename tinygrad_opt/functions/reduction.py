@@ -130,6 +130,8 @@ class Prod(Function):
     """
 
     def forward(self, x, axis=None, keepdims=False):
+        if axis is not None and not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"prod: axis must be one int or None (as PyTorch), got {axis!r}")
         self.shape = x.shape
         self.axis = axis
         flat = x.reshape(-1) if axis is None else x
