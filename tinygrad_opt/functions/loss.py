@@ -167,6 +167,9 @@ class BCEWithLogits(Function):
         return grad_logits, grad_target
 
 
+_BCE_EPSILON = np.asarray(1e-12, np.float32)
+
+
 class BinaryCrossEntropy(Function):
     """Binary cross-entropy of probabilities p in [0, 1] against targets y (no reduction;
     PyTorch's ``binary_cross_entropy``):
@@ -175,7 +178,8 @@ class BinaryCrossEntropy(Function):
         dl/dp = (p - y) / max(p (1 - p), 1e-12),   dl/dy = log(1 - p) - log p
 
     The clamps are PyTorch's: they keep the loss and dl/dp finite at p = 0 or 1 (dl/dy is
-    left unclamped there, +-inf, as PyTorch's).
+    left unclamped there, +-inf, as PyTorch's). PyTorch's 1e-12 is a float32 constant, so
+    it is taken as float32(1e-12) here too, to give the same numbers at the clamp.
     """
 
     def forward(self, p, y):
@@ -192,7 +196,7 @@ class BinaryCrossEntropy(Function):
 
     def backward(self, grad):
         p, y = self.saved_tensors
-        grad_p = grad * (p - y) / np.maximum(p * (1 - p), np.asarray(1e-12, p.dtype))
+        grad_p = grad * (p - y) / np.maximum(p * (1 - p), _BCE_EPSILON.astype(p.dtype))
         grad_y = None
         if self.needs_input_grad[1]:
             with np.errstate(divide="ignore", invalid="ignore"):
