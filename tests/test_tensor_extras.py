@@ -43,6 +43,8 @@ GRADCHECKED = [
     ("masked_fill", lambda x: x.masked_fill(np.array([True, False, True]), 7.0)),
     ("add_alpha", lambda x: x.add(x * x, alpha=-0.5)),
     ("sub_alpha", lambda x: x.sub(x.exp(), alpha=3)),
+    ("mul", lambda x: x.mul(x[:, ::-1])),
+    ("div", lambda x: x.div(x * x + 1.0)),
     ("matmul", lambda x: x.matmul(x.t())),
     ("mm", lambda x: x.mm(x.T)),
 ]
