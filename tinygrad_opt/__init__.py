@@ -8,10 +8,16 @@ from .gradcheck import (GradcheckError, check_gradients, check_model_gradients, 
                         gradcheck_eps_sweep)
 from .tensor import Tensor, concatenate, stack
 from .tensor import concatenate as cat
-from ._tensor_extras import where
+from . import _tensor_extras
+from ._tensor_extras import allclose, is_tensor, isfinite, isinf, isnan, where
 from .trace import trace_backward
 # Last, so that ``tg.tensor`` is the factory function (as ``torch.tensor``), not the module.
-from .factories import (arange, eye, from_numpy, full, linspace, ones, ones_like, rand, randn,
-                        tensor, zeros, zeros_like)
+from .factories import (arange, empty, eye, from_numpy, full, full_like, linspace, ones,
+                        ones_like, rand, rand_like, randint, randn, randn_like, tensor, zeros,
+                        zeros_like)
 
 from ._version import __version__
+
+# PyTorch's module-level spelling of Tensor methods: tg.exp(x), tg.sum(x, dim=1), tg.matmul(a, b)
+globals().update({name: function for name, function in _tensor_extras.FUNCTIONS.items()
+                  if name not in globals()})

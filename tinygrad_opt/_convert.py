@@ -142,3 +142,21 @@ def flattened_shape(shape, start_axis=0, end_axis=-1):
                          f"for shape {shape}")
     merged = int(np.prod(shape[start:end + 1]))
     return shape[:start] + (merged,) + shape[end + 1:]
+
+
+def transpose_axes(ndim, axes):
+    """The permutation for ``transpose(*axes)``: None (reverse all) for no axes, the given
+    permutation (also as one tuple), or, for two axes ``(i, j)`` as PyTorch's
+    ``transpose(dim0, dim1)``, the identity with i and j swapped. (On a 2-D tensor NumPy
+    would read ``(0, 1)`` as the identity; PyTorch's swap is taken. A repeated axis, which
+    PyTorch reads as a no-op, is left to fail as a non-permutation: it is likely a slip.)"""
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = tuple(axes[0])
+    if not axes:
+        return None
+    if len(axes) == 2 and ndim >= 2 and axes[0] != axes[1]:
+        first, second = (_axis_index(ax, ndim, "transpose") for ax in axes)
+        order = list(range(ndim))
+        order[first], order[second] = order[second], order[first]
+        return tuple(order)
+    return axes

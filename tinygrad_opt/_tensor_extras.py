@@ -10,11 +10,29 @@ Tensors cut from the graph, as comparisons do. ``where`` is also a module-level 
 import numpy as np
 
 from . import _convert, autograd
-from .functions import reduction, shape
+from .functions import elementwise, reduction, shape
 
 
 def _data(value):
     return value.data if isinstance(value, autograd.Function.node_type) else value
+
+
+def _wrap(array):
+    return autograd.Function.node_type._wrap(np.asarray(array))
+
+
+def _integral(*values):
+    """Whether no value is a float (Tensor, array or Python float)."""
+    return all(np.asarray(_data(v)).dtype.kind in "biu" for v in values)
+
+
+def _ddof(name, default, unbiased, correction):
+    """The divisor offset from PyTorch's ``unbiased``/``correction`` (at most one given)."""
+    if unbiased is not None and correction is not None:
+        raise TypeError(f"{name}() got both unbiased and correction; pass one")
+    if correction is not None:
+        return correction
+    return default if unbiased is None else int(bool(unbiased))
 
 
 def _sizes(sizes):
@@ -29,6 +47,77 @@ def where(condition, input, other):
     ``torch.where``. Differentiable in ``input`` and ``other``; ``condition`` is a boolean
     array or Tensor (no gradient). Either value may be a Python number."""
     return shape.Where.apply(input, other, condition=_data(condition))
+
+
+def _lift(value):
+    """``value`` as a Tensor (Tensors pass through, anything else becomes a constant)."""
+    node = autograd.Function.node_type
+    return value if isinstance(value, node) else node(value)
+
+
+def _split_sizes(length, split_size_or_sections, axis):
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        if split_size_or_sections <= 0:
+            raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
+        return [min(split_size_or_sections, length - start)
+                for start in range(0, length, split_size_or_sections)]
+    sizes = [int(size) for size in split_size_or_sections]
+    if sum(sizes) != length:
+        raise ValueError(f"split: sections {sizes} sum to {sum(sizes)}, but axis {axis} has "
+                         f"size {length}")
+    return sizes
+
+
+def allclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False):
+    """``|input - other| <= atol + rtol * |other|`` everywhere (a Python bool)."""
+    return bool(np.allclose(_data(input), _data(other), rtol=rtol, atol=atol,
+                            equal_nan=equal_nan))
+
+
+def isnan(input):
+    """Boolean array, true at NaN (no grad, as comparisons)."""
+    return np.isnan(_data(input))
+
+
+def isinf(input):
+    """Boolean array, true at +-inf."""
+    return np.isinf(_data(input))
+
+
+def isfinite(input):
+    """Boolean array, true where neither NaN nor infinite."""
+    return np.isfinite(_data(input))
+
+
+def is_tensor(obj):
+    """Whether ``obj`` is a Tensor."""
+    return isinstance(obj, autograd.Function.node_type)
+
+
+# ``tg.exp(x)``, ``tg.sum(x, dim=1)``, ``tg.matmul(a, b)``...: PyTorch's module-level spelling
+# of each method below, with ``x`` lifted to a Tensor when it is an array or number (exported
+# by the package's ``__init__``; kept out of this module's globals, where they would shadow
+# the builtins sum/max/min/abs/round/pow).
+METHOD_FUNCTIONS = (
+    "abs", "neg", "exp", "exp2", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt",
+    "square", "reciprocal", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sign", "floor",
+    "ceil", "round", "trunc", "pow", "clamp", "clip", "maximum", "minimum", "lerp",
+    "sum", "mean", "var", "std", "norm", "prod", "cumsum", "logsumexp", "amax", "amin",
+    "max", "min", "argmax", "argmin", "softmax", "log_softmax",
+    "matmul", "mm", "bmm", "dot", "outer", "reshape", "flatten", "squeeze", "unsqueeze",
+    "transpose", "permute", "flip", "split", "chunk", "unbind", "gather", "index_select",
+    "masked_fill", "tril", "triu", "numel")
+
+
+def _method_function(name):
+    def function(input, *args, **kwargs):
+        return getattr(_lift(input), name)(*args, **kwargs)
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``x.{name}(...)`` as a function of ``x`` (``torch.{name}``)."
+    return function
+
+
+FUNCTIONS = {name: _method_function(name) for name in METHOD_FUNCTIONS}
 
 
 class TensorExtras:
@@ -54,6 +143,108 @@ class TensorExtras:
     def neg(self):
         return -self
 
+    def __abs__(self):
+        return self.abs()
+
+    def __pos__(self):
+        return self
+
+    def __mod__(self, other):
+        """``a - b * floor(a / b)`` (sign of b, as PyTorch's ``%``); d/da = 1,
+        d/db = -floor(a / b). Integer tensors give integers, cut from the graph."""
+        if _integral(self, other):
+            return _wrap(np.remainder(self.data, _data(other)))
+        return self - other * (self / other).floor()
+
+    def __rmod__(self, other):
+        return _lift(other) % self if _integral(self, other) else \
+            other - self * (other / self).floor()
+
+    def __floordiv__(self, other):
+        """``floor(a / b)``, gradient 0 (a step function); integers stay integers."""
+        if _integral(self, other):
+            return _wrap(np.floor_divide(self.data, _data(other)))
+        return (self / other).floor()
+
+    def reciprocal(self):
+        """``1 / x`` (derivative -1/x^2)."""
+        return 1 / self
+
+    def rsqrt(self):
+        """``x^(-1/2)`` (derivative -x^(-3/2) / 2)."""
+        return self ** -0.5
+
+    def log1p(self):
+        return elementwise.Log1p.apply(self)
+
+    def expm1(self):
+        return elementwise.Expm1.apply(self)
+
+    def log2(self):
+        """``ln x / ln 2``."""
+        return self.log() / np.log(2.0)
+
+    def log10(self):
+        """``ln x / ln 10``."""
+        return self.log() / np.log(10.0)
+
+    def exp2(self):
+        """``2^x`` (derivative 2^x ln 2)."""
+        return 2.0 ** self
+
+    def tan(self):
+        """``sin x / cos x`` (derivative 1 / cos^2 x)."""
+        return self.sin() / self.cos()
+
+    def sign(self):
+        """-1, 0 or 1; gradient 0."""
+        return elementwise.Step.apply(self, name="sign")
+
+    def floor(self):
+        return elementwise.Step.apply(self, name="floor")
+
+    def ceil(self):
+        return elementwise.Step.apply(self, name="ceil")
+
+    def round(self):
+        """Half to even, as PyTorch; gradient 0."""
+        return elementwise.Step.apply(self, name="round")
+
+    def trunc(self):
+        return elementwise.Step.apply(self, name="trunc")
+
+    def minimum(self, other):
+        """``min(a, b) = -max(-a, -b)`` element-wise (ties split the gradient in half)."""
+        return -(-self).maximum(-_lift(other) if not np.isscalar(other) else -other)
+
+    def clamp_min(self, min):
+        return self.clip(lo=min)
+
+    def clamp_max(self, max):
+        return self.clip(hi=max)
+
+    def lerp(self, end, weight):
+        """``self + weight * (end - self)``."""
+        return self + weight * (end - self)
+
+    def dot(self, other):
+        """Inner product of two 1-D tensors."""
+        if self.ndim != 1 or np.ndim(_data(other)) != 1:
+            raise ValueError(f"dot expects two 1-D tensors, got shapes {self.shape} and "
+                             f"{np.shape(_data(other))}")
+        return self @ other
+
+    def outer(self, other):
+        """``out[i, j] = self[i] * other[j]`` of two 1-D tensors."""
+        return self.reshape(-1, 1) * _lift(other).reshape(1, -1)
+
+    def bmm(self, other):
+        """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
+        if self.ndim != 3 or np.ndim(_data(other)) != 3:
+            raise ValueError(f"bmm expects two 3-D tensors, got shapes {self.shape} and "
+                             f"{np.shape(_data(other))}")
+        return self @ other
+
     def square(self):
         """``x * x`` (derivative 2x)."""
         return self * self
@@ -73,6 +264,63 @@ class TensorExtras:
     def permute(self, *dims):
         """Axes reordered as ``dims`` (same as ``transpose(*dims)``)."""
         return self.transpose(*_sizes(dims))
+
+    def expand_as(self, other):
+        return self.expand(*np.shape(_data(other)))
+
+    def view_as(self, other):
+        return self.reshape(*np.shape(_data(other)))
+
+    reshape_as = view_as
+
+    def contiguous(self):
+        """Self (NumPy arrays need no re-layout for any op here)."""
+        return self
+
+    def type_as(self, other):
+        """This tensor in ``other``'s dtype."""
+        return self.astype(_data(other).dtype)
+
+    def flip(self, *dims):
+        """Reversed along each axis in ``dims``."""
+        index = [slice(None)] * self.ndim
+        for axis in _sizes(dims):
+            index[axis] = slice(None, None, -1)
+        return self[tuple(index)]
+
+    def split(self, split_size_or_sections, dim=0):
+        """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the
+        listed sizes; each is differentiable (a slice)."""
+        axis = dim % self.ndim
+        pieces, start = [], 0
+        for size in _split_sizes(self.shape[axis], split_size_or_sections, dim):
+            pieces.append(self[(slice(None),) * axis + (slice(start, start + size),)])
+            start += size
+        return tuple(pieces)
+
+    def chunk(self, chunks, dim=0):
+        """``split`` into ``chunks`` pieces of ``ceil(size / chunks)`` (fewer if they run out)."""
+        return self.split(-(-self.shape[dim] // chunks), dim)
+
+    def unbind(self, dim=0):
+        """The slices along ``dim``, that axis removed."""
+        axis = dim % self.ndim
+        return tuple(self[(slice(None),) * axis + (i,)] for i in range(self.shape[axis]))
+
+    def index_select(self, dim, index):
+        """Entries at the integer ``index`` (1-D) along ``dim``."""
+        axis = dim % self.ndim
+        return self[(slice(None),) * axis + (np.asarray(_data(index)),)]
+
+    def tril(self, diagonal=0):
+        """Zero above the ``diagonal``-th diagonal of the last two axes (gradient too)."""
+        rows, cols = self.shape[-2:]
+        return where(np.tri(rows, cols, diagonal, dtype=bool), self, 0.0)
+
+    def triu(self, diagonal=0):
+        """Zero below the ``diagonal``-th diagonal of the last two axes (gradient too)."""
+        rows, cols = self.shape[-2:]
+        return where(~np.tri(rows, cols, diagonal - 1, dtype=bool), self, 0.0)
 
     def clone(self):
         """A differentiable copy (the gradient passes through unchanged)."""
@@ -106,15 +354,22 @@ class TensorExtras:
         return shape.Gather.apply(self, axis=dim, index=np.asarray(_data(index)))
 
     # ----- reductions ------------------------------------------------------------------
+    def var(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None,
+            unbiased=None, correction=None):
+        """``sum((x - mean)^2) / (n - ddof)``. The default is NumPy's ``ddof=0`` (the API
+        contract; PyTorch's default divides by n - 1); PyTorch's ``unbiased=True`` (ddof 1)
+        or ``correction=c`` (ddof c) may be given instead of ``ddof``."""
+        axis, keepdims = _convert.reduction_args("var", axis, keepdims, dim, keepdim)
+        ddof = _ddof("var", ddof, unbiased, correction)
+        return reduction.Var.apply(self, axis=axis, keepdims=keepdims, ddof=ddof)
+
     def std(self, axis=None, unbiased=None, keepdims=False, *, dim=None, keepdim=None,
             correction=None):
         """``sqrt(var)`` with PyTorch's default ``correction=1`` (divides by n - 1);
         ``unbiased=False`` or ``correction=0`` give the population std. (``var`` keeps
         NumPy's ``ddof=0`` default.) At a constant slice the gradient is nan, as PyTorch's."""
         axis, keepdims = _convert.reduction_args("std", axis, keepdims, dim, keepdim)
-        if unbiased is not None and correction is not None:
-            raise TypeError("std() got both unbiased and correction; pass one")
-        ddof = correction if correction is not None else int(unbiased is not False)
+        ddof = _ddof("std", 1, unbiased, correction)
         return self.var(axis=axis, keepdims=keepdims, ddof=ddof).sqrt()
 
     def norm(self, p=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
@@ -135,6 +390,16 @@ class TensorExtras:
         if axis is None:
             raise TypeError("cumsum() missing the axis (or dim) to sum along")
         return reduction.CumSum.apply(self, axis=axis)
+
+    def amax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Maximum values (ties share the gradient evenly, as PyTorch's ``amax``)."""
+        axis, keepdims = _convert.reduction_args("amax", axis, keepdims, dim, keepdim)
+        return self.max(axis=axis, keepdims=keepdims)
+
+    def amin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Minimum values (ties share the gradient evenly)."""
+        axis, keepdims = _convert.reduction_args("amin", axis, keepdims, dim, keepdim)
+        return self.min(axis=axis, keepdims=keepdims)
 
     def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """``log(sum(exp(x)))`` over ``axis``, max-shifted so it never overflows."""
@@ -171,6 +436,21 @@ class TensorExtras:
         return self.astype(np.int32)
 
     # ----- in place (refused where it would corrupt a recorded graph) -------------------
+    def __setitem__(self, index, value):
+        """``self[index] = value`` in place, on data that no recorded graph uses: a tensor
+        without grad, or any tensor inside ``no_grad``. With grad recording it is refused
+        (RuntimeError), since ops already recorded on this tensor would get a wrong gradient;
+        ``tg.where``/``masked_fill`` build the changed tensor as a new one instead."""
+        node = autograd.Function.node_type
+        recorded = self.requires_grad or (isinstance(value, node) and value.requires_grad)
+        if recorded and autograd.is_grad_enabled():
+            raise RuntimeError("item assignment (x[index] = value) on a tensor in a recorded "
+                               "graph; build the new tensor with tg.where(mask, value, x) or "
+                               "x.masked_fill(mask, value), or assign under tg.no_grad()")
+        if isinstance(index, tuple):
+            index = tuple(_data(part) for part in index)
+        self.data[_data(index)] = _data(value)
+
     def zero_(self):
         """Set every element to 0 in place; returns self."""
         return self.fill_(0)

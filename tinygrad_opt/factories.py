@@ -1,5 +1,6 @@
 """Functions that create tensors, with PyTorch's names: tensor, zeros, ones, full, randn,
-rand, arange, zeros_like, ones_like, eye, linspace, from_numpy.
+rand, arange, zeros_like, ones_like, full_like, rand_like, randn_like, randint, empty, eye,
+linspace, from_numpy.
 
 A shape is given as ints (``zeros(2, 3)``) or one tuple (``zeros((2, 3))``). Results are
 float32 unless ``dtype=`` says otherwise (``arange`` of integers gives int64, as PyTorch);
@@ -89,6 +90,45 @@ def ones_like(like, dtype=None, requires_grad=False):
     """Ones of the shape (and, unless ``dtype`` is given, the dtype) of a Tensor or array."""
     like = np.asarray(like)
     return Tensor(np.ones(like.shape), requires_grad=requires_grad, dtype=dtype or like.dtype)
+
+
+def full_like(like, value, dtype=None, requires_grad=False):
+    """``value`` everywhere, in the shape (and, unless ``dtype``, the dtype) of ``like``."""
+    like = np.asarray(like)
+    return Tensor(np.full(like.shape, value), requires_grad=requires_grad,
+                  dtype=dtype or like.dtype)
+
+
+def rand_like(like, dtype=None, requires_grad=False, rng=None):
+    """``rand`` in the shape (and, unless ``dtype``, the float dtype) of ``like``."""
+    like = np.asarray(like)
+    return _make(resolve_rng(rng).random(like.shape), dtype or _float_like(like),
+                 requires_grad)
+
+
+def randn_like(like, dtype=None, requires_grad=False, rng=None):
+    """``randn`` in the shape (and, unless ``dtype``, the float dtype) of ``like``."""
+    like = np.asarray(like)
+    return _make(resolve_rng(rng).standard_normal(like.shape), dtype or _float_like(like),
+                 requires_grad)
+
+
+def _float_like(array):
+    return array.dtype if array.dtype.kind == "f" else _DEFAULT_DTYPE
+
+
+def randint(low, high=None, size=(), dtype=np.int64, rng=None):
+    """Integers drawn uniformly from ``[low, high)`` (``[0, low)`` given one bound), int64,
+    as ``torch.randint(low, high, size)``."""
+    if high is None:
+        low, high = 0, low
+    size = _shape(size if isinstance(size, (tuple, list)) else (size,), "randint")
+    return Tensor(resolve_rng(rng).integers(low, high, size), dtype=dtype)
+
+
+def empty(*shape, dtype=None, requires_grad=False):
+    """A tensor of the given shape; here filled with zeros (PyTorch leaves it unset)."""
+    return _make(np.zeros(_shape(shape, "empty")), dtype, requires_grad)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False):

@@ -300,10 +300,6 @@ class Tensor(TensorExtras, ArrayLike):
         axis, keepdims = _convert.reduction_args("mean", axis, keepdims, dim, keepdim)
         return reduction.Mean.apply(self, axis=axis, keepdims=keepdims)
 
-    def var(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None):
-        axis, keepdims = _convert.reduction_args("var", axis, keepdims, dim, keepdim)
-        return reduction.Var.apply(self, axis=axis, keepdims=keepdims, ddof=ddof)
-
     def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """The maximum values (not PyTorch's (values, indices) pair: see ``argmax``)."""
         axis, keepdims = _convert.reduction_args("max", axis, keepdims, dim, keepdim)
@@ -348,9 +344,8 @@ class Tensor(TensorExtras, ArrayLike):
             self, shape=_convert.flattened_shape(self.shape, start_axis, end_axis))
 
     def transpose(self, *axes):
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        return shape.Transpose.apply(self, axes=axes or None)
+        """All axes reversed; a full permutation (NumPy); or two axes swapped (PyTorch)."""
+        return shape.Transpose.apply(self, axes=_convert.transpose_axes(self.ndim, axes))
 
     def softmax(self, axis=-1, *, dim=None):
         """``exp(x) / sum(exp(x))`` along ``axis`` (alias ``dim``)."""

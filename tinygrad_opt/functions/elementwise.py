@@ -199,6 +199,48 @@ class Maximum(Function):
         return grad_a, grad_b
 
 
+class Log1p(Function):
+    """f(x) = ln(1 + x), accurate for tiny x;  df/dx = 1 / (1 + x)."""
+
+    def forward(self, x):
+        x = _floating(x)
+        self.save_for_backward(x)
+        return np.log1p(x)
+
+    def backward(self, grad):
+        (x,) = self.saved_tensors
+        return (grad / (1 + x),)
+
+
+class Expm1(Function):
+    """f(x) = e^x - 1, accurate for tiny x;  df/dx = e^x = f(x) + 1."""
+
+    def forward(self, x):
+        x = _floating(x)
+        out = np.expm1(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        (out,) = self.saved_tensors
+        return (grad * (out + 1),)
+
+
+STEP_FUNCTIONS = {"sign": np.sign, "floor": np.floor, "ceil": np.ceil, "round": np.round,
+                  "trunc": np.trunc}
+
+
+class Step(Function):
+    """f(x) = sign, floor, ceil, round (half to even, as PyTorch) or trunc of x, a piecewise
+    constant function;  df/dx = 0 everywhere (PyTorch's choice at the jumps too)."""
+
+    def forward(self, x, name="sign"):
+        return STEP_FUNCTIONS[name](x)
+
+    def backward(self, grad):
+        return (np.zeros_like(grad),)
+
+
 class Cast(Function):
     """f(x) = x converted to another dtype;  dL/dx = dL/df converted back to x's dtype."""
 
