@@ -162,3 +162,25 @@ def test_setitem_without_graph_and_refused_in_a_graph():
     with tg.no_grad():
         w[0] = 9.0
     assert w.data[0] == 9.0
+
+
+# ----- no-grad results used the PyTorch way ---------------------------------------------
+def test_comparison_casts_for_accuracy_idioms():
+    logits = tg.Tensor(np.array([[0.1, 2.0], [3.0, -1.0], [0.0, 1.0]]))
+    labels = np.array([1, 0, 0])
+    pred = logits.argmax(dim=1)
+    assert isinstance(pred, tg.Tensor) and pred.dtype == np.int64
+    accuracy = (pred == labels).float().mean()
+    assert isinstance(accuracy, tg.Tensor) and accuracy.dtype == np.float32
+    assert accuracy.item() == pytest.approx(2 / 3)
+    assert pred.eq(tg.Tensor(labels)).sum().item() == 2  # PyTorch's MNIST example
+    mask = logits > 0
+    assert isinstance(mask, np.ndarray) and mask.dtype == bool
+    assert (~mask).long().dtype == np.int64 and (mask & (logits < 2)).double().sum().item() == 2
+    assert (mask.sum(), type(mask * 1.0)) == (4, np.ndarray)  # non-boolean results: plain
+    assert tg.isnan(tg.Tensor([np.nan, 1.0])).int().tolist() == [1, 0]
+
+
+def test_size_is_numpys_int_and_pytorchs_call():
+    x = tg.Tensor(np.zeros((2, 3)))
+    assert x.size == 6 and x.size() == (2, 3) and x.size(-1) == 3 and x.size(0) == 2

@@ -2,12 +2,63 @@
 
 Everything here reads ``self.data`` and records no graph: the array properties, the
 NumPy protocols (``np.asarray(t)``, ``np.mean(t)``, ``plt.plot(t)``), conversions to Python
-numbers and lists, comparisons (boolean arrays) and argmax/argmin (index arrays). The
+numbers and lists, comparisons (boolean arrays) and argmax/argmin (int64 Tensors). The
 differentiable methods live in ``tensor.py``; ``Tensor`` inherits from this class.
 """
 import numpy as np
 
-from . import _convert
+from . import _convert, autograd
+
+
+class BoolArray(np.ndarray):
+    """The boolean ndarray a comparison returns, with PyTorch's casts to a Tensor, so that
+    ``(pred == y).float().mean()`` works as in PyTorch. Element-wise results that stay
+    boolean (``~m``, ``m & n``, slices) are BoolArrays too; everything else (``m.sum()``,
+    ``m * 1.0``) is a plain NumPy value."""
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        if return_scalar:
+            return array[()]
+        return array.view(BoolArray if array.dtype == bool else np.ndarray)
+
+    def float(self):
+        """A float32 Tensor of 0.0 and 1.0 (no gradient)."""
+        return _tensor(self, np.float32)
+
+    def double(self):
+        """A float64 Tensor of 0.0 and 1.0 (no gradient)."""
+        return _tensor(self, np.float64)
+
+    def long(self):
+        """An int64 Tensor of 0 and 1."""
+        return _tensor(self, np.int64)
+
+    def int(self):
+        """An int32 Tensor of 0 and 1."""
+        return _tensor(self, np.int32)
+
+
+def _tensor(array, dtype):
+    """A Tensor (no graph) of ``array`` converted to ``dtype``."""
+    return autograd.Function.node_type._wrap(np.asarray(array).astype(dtype, copy=False))
+
+
+def as_mask(result):
+    """A boolean result as a ``BoolArray``."""
+    return np.asarray(result).view(BoolArray)
+
+
+class Size(int):
+    """A tensor's ``size``: the number of elements, as NumPy's ``size`` (an int); calling it
+    is PyTorch's ``size(dim=None)``: the shape tuple, or the length of axis ``dim``."""
+
+    def __new__(cls, shape):
+        size = super().__new__(cls, int(np.prod(shape, dtype=np.int64)))
+        size.shape = tuple(shape)
+        return size
+
+    def __call__(self, dim=None):
+        return self.shape if dim is None else self.shape[dim]
 
 
 class ArrayLike:
@@ -29,7 +80,8 @@ class ArrayLike:
 
     @property
     def size(self):
-        return self.data.size
+        """The number of elements (an int), also callable as PyTorch's ``size(dim=None)``."""
+        return Size(self.data.shape)
 
     def __len__(self):
         if self.data.ndim == 0:
@@ -84,36 +136,37 @@ class ArrayLike:
         return arrays: NumPy knows nothing of the graph."""
         return func(*_arrays_in(args), **dict(zip(kwargs, _arrays_in(kwargs.values()))))
 
-    # Comparisons give plain boolean arrays: they have no gradient.
+    # Comparisons give boolean arrays (``BoolArray``): they have no gradient.
     def __lt__(self, other):
-        return self.data < _data(other)
+        return as_mask(self.data < _data(other))
 
     def __le__(self, other):
-        return self.data <= _data(other)
+        return as_mask(self.data <= _data(other))
 
     def __gt__(self, other):
-        return self.data > _data(other)
+        return as_mask(self.data > _data(other))
 
     def __ge__(self, other):
-        return self.data >= _data(other)
+        return as_mask(self.data >= _data(other))
 
     def __eq__(self, other):
-        return self.data == _data(other)
+        return as_mask(self.data == _data(other))
 
     def __ne__(self, other):
-        return self.data != _data(other)
+        return as_mask(self.data != _data(other))
 
     __hash__ = object.__hash__
 
     def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        """Index of the maximum (the first at ties) as an int64 ndarray; no gradient."""
+        """Index of the maximum (the first at ties) as an int64 Tensor, as PyTorch's; no
+        gradient. (A Tensor indexes NumPy arrays and compares with them like an array.)"""
         axis, keepdims = _convert.reduction_args("argmax", axis, keepdims, dim, keepdim)
-        return np.argmax(self.data, axis=axis, keepdims=keepdims)
+        return _tensor(np.argmax(self.data, axis=axis, keepdims=keepdims), np.int64)
 
     def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        """Index of the minimum (the first at ties) as an int64 ndarray; no gradient."""
+        """Index of the minimum (the first at ties) as an int64 Tensor; no gradient."""
         axis, keepdims = _convert.reduction_args("argmin", axis, keepdims, dim, keepdim)
-        return np.argmin(self.data, axis=axis, keepdims=keepdims)
+        return _tensor(np.argmin(self.data, axis=axis, keepdims=keepdims), np.int64)
 
 
 def _data(value):

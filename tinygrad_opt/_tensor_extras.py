@@ -10,6 +10,7 @@ Tensors cut from the graph, as comparisons do. ``where`` is also a module-level 
 import numpy as np
 
 from . import _convert, autograd
+from ._arraylike import as_mask
 from .functions import elementwise, reduction, shape
 
 
@@ -76,17 +77,17 @@ def allclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False):
 
 def isnan(input):
     """Boolean array, true at NaN (no grad, as comparisons)."""
-    return np.isnan(_data(input))
+    return as_mask(np.isnan(_data(input)))
 
 
 def isinf(input):
     """Boolean array, true at +-inf."""
-    return np.isinf(_data(input))
+    return as_mask(np.isinf(_data(input)))
 
 
 def isfinite(input):
     """Boolean array, true where neither NaN nor infinite."""
-    return np.isfinite(_data(input))
+    return as_mask(np.isfinite(_data(input)))
 
 
 def is_tensor(obj):
@@ -244,6 +245,25 @@ class TensorExtras:
             raise ValueError(f"bmm expects two 3-D tensors, got shapes {self.shape} and "
                              f"{np.shape(_data(other))}")
         return self @ other
+
+    # comparisons under PyTorch's method names (boolean arrays, as the operators)
+    def eq(self, other):
+        return self == other
+
+    def ne(self, other):
+        return self != other
+
+    def lt(self, other):
+        return self < other
+
+    def le(self, other):
+        return self <= other
+
+    def gt(self, other):
+        return self > other
+
+    def ge(self, other):
+        return self >= other
 
     def square(self):
         """``x * x`` (derivative 2x)."""
