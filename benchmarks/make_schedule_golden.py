@@ -73,13 +73,18 @@ def _stateless_cases():
         ("OneCycleLR", {"max_lr": 0.1, "total_steps": 101, "pct_start": 0.45,
                         "cycle_momentum": False}, sgd, 101),
         ("OneCycleLR", {"max_lr": 0.1, "total_steps": 150, "three_phase": True}, momentum, 150),
+        ("ConstantLR", {}, sgd, 300),
+        ("ConstantLR", {"factor": 0.5, "total_iters": 10}, sgd, 300),
+        ("MultiplicativeLR", {"lr_lambda": "power"}, sgd, 300),
+        ("MultiplicativeLR", {"lr_lambda": ["power", "warmup"]}, sgd, 300),
     ]
     return [{"name": name, "kwargs": kwargs, "optimizer": kind, "steps": steps}
             for name, kwargs, kind, steps in cases]
 
 
 def _stateful_cases():
-    """ReduceLROnPlateau (with its metric stream) and SequentialLR (with its schedulers)."""
+    """ReduceLROnPlateau (with its metric stream), SequentialLR and ChainedScheduler (with
+    their schedulers)."""
     sgd = "sgd"
     return [
         {"name": "ReduceLROnPlateau", "kwargs": {}, "optimizer": sgd, "steps": 300,
@@ -103,6 +108,10 @@ def _stateful_cases():
          "schedulers": [{"name": "ExponentialLR", "kwargs": {"gamma": 0.9}},
                         {"name": "StepLR", "kwargs": {"step_size": 10, "gamma": 0.5}},
                         {"name": "CosineAnnealingWarmRestarts", "kwargs": {"T_0": 10}}]},
+        {"name": "ChainedScheduler", "optimizer": sgd, "steps": 300,
+         "schedulers": [{"name": "ConstantLR", "kwargs": {"factor": 0.1, "total_iters": 4}},
+                        {"name": "ExponentialLR", "kwargs": {"gamma": 0.95}},
+                        {"name": "StepLR", "kwargs": {"step_size": 30, "gamma": 0.5}}]},
     ]
 
 
@@ -119,7 +128,10 @@ def _build(optimizer, spec):
     if spec["name"] == "SequentialLR":
         inner = [_build(optimizer, inner_spec) for inner_spec in spec["schedulers"]]
         return lr_scheduler.SequentialLR(optimizer, inner, spec["milestones"])
-    if spec["name"] == "LambdaLR":
+    if spec["name"] == "ChainedScheduler":
+        return lr_scheduler.ChainedScheduler([_build(optimizer, inner_spec)
+                                              for inner_spec in spec["schedulers"]])
+    if spec["name"] in ("LambdaLR", "MultiplicativeLR"):
         names = kwargs["lr_lambda"]
         kwargs["lr_lambda"] = ([LAMBDAS[name] for name in names] if isinstance(names, list)
                                else LAMBDAS[names])

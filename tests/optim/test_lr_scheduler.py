@@ -59,7 +59,10 @@ def _build(optimizer, spec):
     if spec["name"] == "SequentialLR":
         inner = [_build(optimizer, inner_spec) for inner_spec in spec["schedulers"]]
         return lr_scheduler.SequentialLR(optimizer, inner, spec["milestones"])
-    if spec["name"] == "LambdaLR":
+    if spec["name"] == "ChainedScheduler":
+        return lr_scheduler.ChainedScheduler([_build(optimizer, inner_spec)
+                                              for inner_spec in spec["schedulers"]])
+    if spec["name"] in ("LambdaLR", "MultiplicativeLR"):
         names = kwargs["lr_lambda"]
         kwargs["lr_lambda"] = ([LAMBDAS[name] for name in names] if isinstance(names, list)
                                else LAMBDAS[names])

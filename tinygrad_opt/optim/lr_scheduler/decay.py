@@ -244,3 +244,66 @@ class InverseTimeLR(LRScheduler):
 
     def _closed_form_lrs(self, step):
         return [schedules.inverse_time(step, base_lr, self.decay) for base_lr in self.base_lrs]
+
+
+class ConstantLR(LRScheduler):
+    """A constant factor for the first steps: ``lr_t = base_lr * factor`` for
+    ``t < total_iters``, ``base_lr`` from then on.
+
+    Matches ``torch.optim.lr_scheduler.ConstantLR`` (chainable): step 0 multiplies the current
+    rate by ``factor`` and step ``total_iters`` divides it back.
+
+    Args:
+        optimizer: Object with ``param_groups``.
+        factor: Factor in [0, 1] during the first ``total_iters`` steps (default 1/3).
+        total_iters: Number of steps at the reduced rate.
+        last_epoch: Index of the last step taken; -1 starts fresh.
+
+    Raises:
+        ValueError: If ``factor`` is outside [0, 1].
+    """
+
+    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+        if not 0 <= factor <= 1:
+            raise ValueError(f"ConstantLR factor must be in [0, 1], got {factor!r}")
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        """Recursive form: times ``factor`` at step 0, divided by it at ``total_iters``."""
+        if self.last_epoch == 0:
+            return [group["lr"] * self.factor for group in self.optimizer.param_groups]
+        if self.last_epoch != self.total_iters:
+            return self._group_values("lr")
+        return [group["lr"] * (1.0 / self.factor) for group in self.optimizer.param_groups]
+
+    def _closed_form_lrs(self, step):
+        scale = self.factor if step < self.total_iters else 1.0
+        return [base_lr * scale for base_lr in self.base_lrs]
+
+
+class MultiplicativeLR(LambdaLR):
+    """Rate multiplied at every step by a user function of the step:
+    ``lr_t = lr_{t-1} * lr_lambda(t)`` for ``t >= 1``, so ``lr_t = base_lr * prod_{k=1..t}
+    lr_lambda(k)``.
+
+    Matches ``torch.optim.lr_scheduler.MultiplicativeLR`` (chainable). Same arguments, and
+    the same ``state_dict`` of the lambdas, as :class:`LambdaLR`.
+    """
+
+    def get_lr(self):
+        """Recursive form: the current rate times ``lr_lambda(t)``, from step 1 on."""
+        if self.last_epoch == 0:
+            return self._group_values("lr")
+        return [group["lr"] * _factor(function, self.last_epoch)
+                for function, group in zip(self.lr_lambdas, self.optimizer.param_groups,
+                                           strict=True)]
+
+    def _closed_form_lrs(self, step):
+        lrs = []
+        for function, base_lr in zip(self.lr_lambdas, self.base_lrs, strict=True):
+            for k in range(1, step + 1):
+                base_lr = base_lr * _factor(function, k)
+            lrs.append(base_lr)
+        return lrs

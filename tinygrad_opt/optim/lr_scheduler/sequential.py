@@ -112,3 +112,65 @@ def _check_sequence(optimizer, schedulers, milestones):
         )
     if any(later <= earlier for earlier, later in zip(milestones, milestones[1:])):
         raise ValueError(f"milestones must be strictly increasing, got {milestones!r}")
+
+
+class ChainedScheduler:
+    """Step several schedulers together, each acting on the rate the previous one left:
+    the chainable (recursive) schedulers compose, e.g. ``ChainedScheduler([ConstantLR(opt,
+    0.1, 2), ExponentialLR(opt, 0.9)])``. Matches ``torch.optim.lr_scheduler.
+    ChainedScheduler``.
+
+    Args:
+        schedulers: Schedulers built on one optimizer (no ``ReduceLROnPlateau``).
+        optimizer: That optimizer (default: the first scheduler's).
+
+    Raises:
+        ValueError: For no schedulers, a ``ReduceLROnPlateau``, or schedulers of another
+            optimizer.
+    """
+
+    def __init__(self, schedulers, optimizer=None):
+        self._schedulers = list(schedulers)
+        if not self._schedulers:
+            raise ValueError("ChainedScheduler needs at least one scheduler, got none")
+        self.optimizer = optimizer if optimizer is not None else self._schedulers[0].optimizer
+        for index, scheduler in enumerate(self._schedulers):
+            if isinstance(scheduler, ReduceLROnPlateau):
+                raise ValueError(f"ChainedScheduler cannot run ReduceLROnPlateau "
+                                 f"(schedulers[{index}]): its step needs a metric")
+            if getattr(scheduler, "optimizer", None) is not self.optimizer:
+                raise ValueError(f"schedulers[{index}] ({type(scheduler).__name__}) drives "
+                                 f"another optimizer than the others")
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    @property
+    def step_interval(self):
+        """"batch" if any chained scheduler counts in batches."""
+        intervals = {scheduler.step_interval for scheduler in self._schedulers}
+        return "batch" if "batch" in intervals else "epoch"
+
+    needs_metric = False
+
+    def step(self):
+        """One ``step()`` of every scheduler, in order."""
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def get_last_lr(self):
+        """The rates after the last step, one per param group (a new list)."""
+        return list(self._last_lr)
+
+    def state_dict(self):
+        """``{"_last_lr": ..., "_schedulers": [one state_dict per scheduler]}``."""
+        return {"_last_lr": list(self._last_lr),
+                "_schedulers": [scheduler.state_dict() for scheduler in self._schedulers]}
+
+    def load_state_dict(self, state_dict):
+        """Restore every scheduler's state and the last rates."""
+        if not isinstance(state_dict, dict) or set(state_dict) != {"_last_lr", "_schedulers"}:
+            raise ValueError("ChainedScheduler.load_state_dict expects a dict with '_last_lr' "
+                             "and '_schedulers', as state_dict() returns")
+        for scheduler, state in zip(self._schedulers, state_dict["_schedulers"], strict=True):
+            scheduler.load_state_dict(state)
+        self._last_lr = list(state_dict["_last_lr"])
