@@ -1,5 +1,6 @@
 """Neural-network building blocks: modules, layers, losses, initialisers, utilities."""
 from . import functional, init, regularization, utils
+from .activations import SELU, Hardtanh, LogSigmoid, Mish, ReLU6, SiLU, Softsign
 from .layers import (ELU, GELU, Dense, Dropout, Flatten, Identity, LeakyReLU, Linear, LogSoftmax,
                      ModuleList, ReLU, Sequential, Sigmoid, Softmax, Softplus, Tanh)
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss,
@@ -12,6 +13,7 @@ __all__ = [
     "Module", "Parameter",
     "Dense", "Linear", "Sequential", "ModuleList", "Flatten", "Dropout", "Identity",
     "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "GELU", "ELU", "Softplus",
+    "SiLU", "Mish", "Hardtanh", "ReLU6", "SELU", "LogSigmoid", "Softsign",
     "BatchNorm1d", "LayerNorm", "GroupNorm",
     "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss", "BCELoss",
     "HuberLoss", "SmoothL1Loss",

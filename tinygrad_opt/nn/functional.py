@@ -19,9 +19,10 @@ from ..tensor import Tensor
 from . import _class_layouts
 from .functional_extra import __all__ as _extra_names
 from .functional_extra import _reduce, _same_shape, _tensor
-from .functional_extra import (binary_cross_entropy, elu, gelu, huber_loss,  # noqa: F401
-                               leaky_relu, log_softmax, one_hot, relu, sigmoid,
-                               smooth_l1_loss, softmax, softplus, tanh)
+from .functional_extra import (binary_cross_entropy, cosine_similarity, elu,  # noqa: F401
+                               gelu, hardtanh, huber_loss, kl_div, leaky_relu, log_softmax,
+                               logsigmoid, mish, normalize, one_hot, relu, relu6, selu, silu,
+                               smooth_l1_loss, softmax, softplus, softsign, tanh)
 
 __all__ = ["linear", "dropout", "batch_norm", "layer_norm", "group_norm", "mse_loss", "l1_loss",
            "cross_entropy", "nll_loss", "binary_cross_entropy_with_logits"] + _extra_names

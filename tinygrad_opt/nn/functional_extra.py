@@ -9,11 +9,18 @@ of the switch and matches PyTorch's at it.
 import numpy as np
 
 from ..functions.activation import ELU, GELU, Softplus
+from .._tensor_extras import where
 from ..functions.loss import BinaryCrossEntropy, check_reduction
 from ..tensor import Tensor
 
 __all__ = ["relu", "leaky_relu", "tanh", "sigmoid", "softmax", "log_softmax", "gelu", "elu",
-           "softplus", "one_hot", "binary_cross_entropy", "huber_loss", "smooth_l1_loss"]
+           "softplus", "one_hot", "binary_cross_entropy", "huber_loss", "smooth_l1_loss",
+           "silu", "mish", "hardtanh", "relu6", "selu", "logsigmoid", "softsign", "normalize",
+           "cosine_similarity", "kl_div"]
+
+# SELU's constants (Klambauer et al. 2017), as PyTorch's
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def _tensor(x):
@@ -65,6 +72,79 @@ def softplus(x, beta=1.0, threshold=20.0):
     """``log(1 + exp(beta x)) / beta``, and ``x`` where ``beta x > threshold``;
     ``torch.nn.functional.softplus``."""
     return Softplus.apply(_tensor(x), beta=beta, threshold=threshold)
+
+
+def silu(x):
+    """``x * sigmoid(x)`` (swish)."""
+    x = _tensor(x)
+    return x * x.sigmoid()
+
+
+def mish(x):
+    """``x * tanh(softplus(x))``."""
+    x = _tensor(x)
+    return x * softplus(x).tanh()
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    """``x`` clipped to ``[min_val, max_val]``; gradient 1 strictly inside, 0 elsewhere
+    (also at the bounds, as PyTorch's hardtanh, unlike clamp)."""
+    x = _tensor(x)
+    inside = (x.data > min_val) & (x.data < max_val)
+    return where(inside, x, x.detach().clip(min_val, max_val))
+
+
+def relu6(x):
+    """``min(max(x, 0), 6)`` (``hardtanh(x, 0, 6)``)."""
+    return hardtanh(x, 0.0, 6.0)
+
+
+def selu(x):
+    """``scale * elu(x, alpha)`` with SELU's fixed constants."""
+    return SELU_SCALE * elu(x, SELU_ALPHA)
+
+
+def logsigmoid(x):
+    """``log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|))``, never overflowing."""
+    x = _tensor(x)
+    return x.minimum(0.0) - (-x.abs()).exp().log1p()
+
+
+def softsign(x):
+    """``x / (1 + |x|)``."""
+    x = _tensor(x)
+    return x / (1 + x.abs())
+
+
+def normalize(x, p=2.0, dim=1, eps=1e-12):
+    """``x / max(||x||_p, eps)`` along ``dim``."""
+    x = _tensor(x)
+    return x / x.norm(p, dim=dim, keepdim=True).clamp_min(eps)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """``sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps))`` along ``dim``."""
+    x1, x2 = _tensor(x1), _tensor(x2)
+    return (normalize(x1, dim=dim, eps=eps) * normalize(x2, dim=dim, eps=eps)).sum(dim)
+
+
+def kl_div(input, target, reduction="mean", log_target=False):
+    """Pointwise ``target * (log target - input)`` (``input`` holds log-probabilities;
+    0 where target is 0), or ``exp(t) * (t - input)`` with ``log_target``. ``reduction``:
+    "mean" over all elements (PyTorch's default), "batchmean" (sum / batch size, the KL
+    divergence), "sum" or "none"."""
+    if reduction != "batchmean":
+        check_reduction(reduction)
+    input, target = _same_shape("kl_div", input, target)
+    if log_target:
+        losses = target.exp() * (target - input)
+    else:
+        positive = target.data > 0
+        safe = where(positive, target, 1.0)
+        losses = where(positive, target * safe.log(), 0.0) - target * input
+    if reduction == "batchmean":
+        return losses.sum() / input.shape[0]
+    return _reduce(losses, reduction)
 
 
 def one_hot(tensor, num_classes=-1):

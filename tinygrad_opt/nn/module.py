@@ -171,6 +171,19 @@ class Module:
                         for child_name, child in module.named_children()]
             stack.extend(reversed(children))
 
+    def modules(self):
+        """Yield this module and every module below it, each once (``named_modules``)."""
+        for _, module in self.named_modules():
+            yield module
+
+    def apply(self, fn):
+        """Call ``fn(module)`` on every sub-module, children first, then on self (as
+        PyTorch's, e.g. to initialise weights); return self."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
     def named_parameters(self):
         """Yield ``(dotted_name, Parameter)`` for every parameter, each once (shared ones
         under their first name), e.g. ``("layers.0.weight", W)``; each parameter records
