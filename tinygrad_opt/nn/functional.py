@@ -21,8 +21,8 @@ from .functional_extra import __all__ as _extra_names
 from .functional_extra import _reduce, _same_shape, _tensor
 from .functional_extra import (binary_cross_entropy, cosine_similarity, elu,  # noqa: F401
                                gelu, hardtanh, huber_loss, kl_div, leaky_relu, log_softmax,
-                               logsigmoid, mish, normalize, one_hot, relu, relu6, selu, silu,
-                               smooth_l1_loss, softmax, softplus, softsign, tanh)
+                               logsigmoid, mish, normalize, one_hot, relu, relu6, selu, sigmoid,
+                               silu, smooth_l1_loss, softmax, softplus, softsign, tanh)
 
 __all__ = ["linear", "dropout", "batch_norm", "layer_norm", "group_norm", "mse_loss", "l1_loss",
            "cross_entropy", "nll_loss", "binary_cross_entropy_with_logits"] + _extra_names
