@@ -11,7 +11,7 @@ import inspect
 import numpy as np
 
 from . import reference
-from .reference import FORMULAS, UPDATE_FORMULAS
+from .reference import FORMULAS, RULE_FORMULAS, UPDATE_FORMULAS
 
 
 def explain(optimizer, param, index):
@@ -43,8 +43,8 @@ def explain(optimizer, param, index):
               if not (isinstance(value, np.ndarray) and value.size == 0)]
     steps = rule(*element)
     title = (f"{type(optimizer).__name__} update of element {index} of a parameter of shape "
-             f"{param.data.shape} ({param.data.dtype}) that step() would make now; step "
-             f"counts this update")
+             f"{param.data.shape} ({param.data.dtype}) that step() would make now"
+             + ("; step is the number of this update (1 = first)" if "step" in names else ""))
     return UpdateExplanation(title, before, steps.items(), optimizer._kernel_name)
 
 
@@ -58,13 +58,15 @@ class UpdateExplanation:
         title: what was updated (optimizer, parameter shape, element).
         inputs: (name, value) pairs: the element's values before the update and the scalars
             the kernel received (step, lr, betas, ...).
-        steps: (name, value) pairs returned by the reference rule ``rule_name``; ``FORMULAS``
-            and ``UPDATE_FORMULAS[rule_name]`` give their formulas.
+        steps: (name, value) pairs returned by the reference rule ``rule_name``;
+            ``RULE_FORMULAS[rule_name]``, else ``FORMULAS``, and ``UPDATE_FORMULAS[rule_name]``
+            give their formulas.
         rule_name: the name of the kernel and reference function (``"adam_update"``).
     """
 
     def __init__(self, title, inputs, steps, rule_name):
-        formulas = {**FORMULAS, "param": UPDATE_FORMULAS[rule_name]}
+        formulas = {**FORMULAS, **RULE_FORMULAS.get(rule_name, {})}
+        formulas["param"] = UPDATE_FORMULAS[rule_name]
         self.title = title
         self.inputs = [(name, _plain(value)) for name, value in inputs]
         self.steps = [(name, _plain(value), formulas[name]) for name, value in steps]
@@ -82,9 +84,9 @@ class UpdateExplanation:
     def __str__(self):
         width = max(len(name) for name in self.names())
         lines = [self.title, "  before the update:"]
-        lines += [f"    {name:<{width}} = {value!r}" for name, value in self.inputs]
+        lines += [f"    {name:<{width}} = {_text(value)}" for name, value in self.inputs]
         lines.append("  the update:")
-        lines += [f"    {name:<{width}} = {value!r:<24}  {formula}"
+        lines += [f"    {name:<{width}} = {_text(value):<24}  {formula}"
                   for name, value, formula in self.steps]
         return "\n".join(lines)
 
@@ -92,9 +94,15 @@ class UpdateExplanation:
 
 
 def _plain(value):
-    """A one-element array or NumPy scalar as a Python number; other values unchanged."""
+    """A one-element array as a NumPy scalar of its dtype; other values unchanged."""
     if isinstance(value, np.ndarray):
-        return value.item() if value.size == 1 else None
-    if isinstance(value, np.generic):
-        return value.item()
+        return value.reshape(())[()] if value.size == 1 else None
     return value
+
+
+def _text(value):
+    """A value with the digits its dtype holds: float32 0.49 prints as 0.49, not as the
+    float64 expansion 0.49000000953674316; Python floats (the scalars) print in full."""
+    if isinstance(value, np.bool_):
+        return repr(bool(value))
+    return str(value) if isinstance(value, np.generic) else repr(value)
