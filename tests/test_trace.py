@@ -76,3 +76,10 @@ def test_gradients_are_unchanged_by_tracing():
     with tg.trace_backward():
         (b.exp() * b).sum().backward()
     np.testing.assert_array_equal(a.grad, b.grad)
+
+
+def test_a_trace_repr_is_its_table():
+    w = tg.Tensor([1.0, 2.0], requires_grad=True)
+    with tg.trace_backward(labels={w: "w"}) as trace:
+        (w * w).sum().backward()
+    assert repr(trace) == str(trace) and repr(trace).startswith("#  node")

@@ -155,7 +155,7 @@ class BackwardTrace:
         lines.insert(1, "-" * max(len(line) for line in lines))
         return "\n".join(lines)
 
-    __str__ = table
+    __str__ = __repr__ = table  # repr: a trace as a notebook cell's value shows the table
 
 
 @contextlib.contextmanager

@@ -53,3 +53,8 @@ def test_overlay_draws_all_schedules_on_one_axes_with_a_legend():
     axes = figure.axes[0]
     assert len(axes.lines) == 2
     assert [t.get_text() for t in axes.get_legend().get_texts()] == ["a", "b"]
+
+
+def test_a_scheduler_factory_with_another_argument_name_is_explained():
+    with pytest.raises(TypeError, match="must name its one argument 'optimizer'"):
+        viz.schedule_values(lambda opt: tg.optim.lr_scheduler.StepLR(opt, 10), 5)

@@ -54,7 +54,13 @@ def schedule_values(spec, steps, base_lr=0.1):
             optimizer.step()  # no gradient, so no update: the order a training loop keeps
             scheduler.step()
         return np.array(values, dtype=float)
-    return np.array([spec(step) for step in range(steps)], dtype=float)
+    try:
+        first = spec(0)
+    except Exception as error:
+        raise TypeError(f"schedule {spec!r} failed when called with the step 0 ({error}); a "
+                        "function that builds a scheduler must name its one argument "
+                        "'optimizer', e.g. lambda optimizer: StepLR(optimizer, 30)") from error
+    return np.array([first] + [spec(step) for step in range(1, steps)], dtype=float)
 
 
 def plot_lr_schedule(schedules, steps, base_lr=0.1, highlight=(), columns=3, log=False,
