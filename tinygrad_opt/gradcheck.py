@@ -98,11 +98,16 @@ class InputReport:
         lines = [f"{self.name} shape {self.shape}: {verdict}; max abs error "
                  f"{self.max_abs_error:.3g}, max rel error {self.max_rel_error:.3g}; "
                  f"{len(self.elements)} derivatives, {len(self.skipped())} skipped at kinks"]
-        lines.append(f"  {'element':<28}{'analytic':>14}{'numeric':>14}{'abs error':>12}"
+        shown = self.worst(3) + self.skipped()[:3]
+        width = max([len("element")] + [len(e.location) for e in shown]) + 2
+        lines.append(f"  {'element':<{width}}{'analytic':>14}{'numeric':>14}{'abs error':>12}"
                      f"{'tolerance':>12}  status")
-        for e in self.worst(3) + self.skipped()[:3]:
-            lines.append(f"  {e.location:<28}{e.analytic:>14.6g}{e.numeric:>14.6g}"
+        for e in shown:
+            lines.append(f"  {e.location:<{width}}{e.analytic:>14.6g}{e.numeric:>14.6g}"
                          f"{e.abs_error:>12.3g}{e.tolerance:>12.3g}  {e.status}")
+        hidden = len(self.failures()) - sum(e.status == "fail" for e in shown)
+        if hidden:
+            lines.append(f"  ... and {hidden} more failing; .failures() lists them all")
         return "\n".join(lines)
 
 
