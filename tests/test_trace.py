@@ -52,7 +52,7 @@ def test_table_lists_every_step_and_the_gradients_sent():
         (w * 3.0).sum().backward()
     table = str(trace)
     assert "Sum#1" in table and "Mul#1" in table and "accumulated into .grad" in table
-    assert "[3. 3.]" in table
+    assert "[3 3]" in table
     assert len(table.splitlines()) == 2 + 1 + 2 + 1  # header, rule, Sum, Mul x2, leaf
 
 
@@ -83,3 +83,15 @@ def test_a_trace_repr_is_its_table():
     with tg.trace_backward(labels={w: "w"}) as trace:
         (w * w).sum().backward()
     assert repr(trace) == str(trace) and repr(trace).startswith("#  node")
+
+
+def test_small_gradients_keep_four_significant_digits_and_scalars_print_bare():
+    from tinygrad_opt.trace import format_values
+    assert format_values(np.array([1e-6, -2.5e-7])) == "[1e-06 -2.5e-07]"  # was [ 0. -0.]
+    assert format_values(np.array([[1234.5678, 0.5]])) == "[1235 0.5]"
+    assert format_values(np.array(1.0)) == "1"
+    assert format_values(np.zeros((3, 2))) == "(3, 2) ‖g‖=0"
+    w = tg.Tensor(np.array([1e-3, 2.0]), requires_grad=True)
+    with tg.trace_backward(labels={w: "w"}) as trace:
+        (w * w * 1e-3).sum().backward()
+    assert trace[-1].name == "w" and "[2e-06 0.004]" in str(trace).splitlines()[-1]

@@ -97,14 +97,15 @@ def _copy(grad):
 
 
 def format_values(array, max_elements=4):
-    """Small arrays in full (4 significant digits), large ones as shape and L2 norm."""
+    """Small arrays in full, each value to 4 significant digits (a 0-d array as a bare
+    number), large ones as shape and L2 norm. Significant digits, not decimals, so that a
+    gradient of 1e-06 does not print as 0."""
     if array is None:
         return "-"
     array = np.asarray(array)
     if array.size <= max_elements:
-        text = np.array2string(array.ravel() if array.ndim > 1 else array, precision=4,
-                               separator=" ", suppress_small=True)
-        return text.replace("\n", "")
+        text = " ".join(f"{value:.4g}" for value in array.ravel().tolist())
+        return text if array.ndim == 0 else f"[{text}]"
     return f"{array.shape} ‖g‖={np.linalg.norm(array):.4g}"
 
 
