@@ -56,3 +56,22 @@ def test_sgd_title_does_not_mention_a_step_count():
     explanation, _, _ = _explained(optim.SGD, [1.0], [1.0], lr=0.1)
     assert "step is" not in explanation.title
     assert "lr           = 0.1\n" in str(explanation)
+
+
+@pytest.mark.parametrize("index", [(5, 0), (1,), 6, -1])
+def test_an_index_outside_the_parameter_is_an_index_error_naming_the_shape(index):
+    param = Tensor(np.ones((2, 3)), requires_grad=True)
+    opt = optim.SGD([param], lr=0.1)
+    param.grad = np.ones((2, 3))
+    with pytest.raises(IndexError, match=r"shape \(2, 3\)"):  # (5, 0) was 'invalid entry'
+        opt.explain(param, index)
+
+
+def test_zero_d_parameter_and_maximize_are_explained():
+    param = Tensor(np.float64(2.0), requires_grad=True)
+    opt = optim.SGD([param], lr=0.1, maximize=True)
+    param.grad = np.float64(4.0)
+    explanation = opt.explain(param, ())
+    assert explanation["grad"] == -4.0 and "maximize: grad is -param.grad" in explanation.title
+    opt.step()
+    assert explanation["param"] == param.data == 2.4

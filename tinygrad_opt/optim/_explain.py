@@ -29,11 +29,7 @@ def explain(optimizer, param, index):
         grad = -grad
     state = copy.deepcopy(optimizer.state.get(param, {}))
     args = optimizer._arguments(param, data, grad, state, optimizer._kernel_options(group))
-    position = (np.ravel_multi_index(index, param.data.shape) if isinstance(index, tuple)
-                else int(index))
-    if not 0 <= position < data.size:
-        raise IndexError(f"explain: element {index} is outside a parameter of shape "
-                         f"{param.data.shape}")
+    position = _flat_position(index, param.data.shape)
     element = [value[position:position + 1].copy()
                if isinstance(value, np.ndarray) and value.size else value for value in args]
     rule = getattr(reference, optimizer._kernel_name)
@@ -44,8 +40,23 @@ def explain(optimizer, param, index):
     steps = rule(*element)
     title = (f"{type(optimizer).__name__} update of element {index} of a parameter of shape "
              f"{param.data.shape} ({param.data.dtype}) that step() would make now"
-             + ("; step is the number of this update (1 = first)" if "step" in names else ""))
+             + ("; step is the number of this update (1 = first)" if "step" in names else "")
+             + ("; maximize: grad is -param.grad" if group.get("maximize", False) else ""))
     return UpdateExplanation(title, before, steps.items(), optimizer._kernel_name)
+
+
+def _flat_position(index, shape):
+    """The flat position of ``index`` (an int, or a tuple with one index per axis)."""
+    size = int(np.prod(shape))
+    if isinstance(index, tuple):
+        if len(index) != len(shape) or not all(0 <= i < n for i, n in zip(index, shape)):
+            raise IndexError(f"explain: element {index} is not an index of a parameter of "
+                             f"shape {shape} (one index per axis, each within its length)")
+        return int(np.ravel_multi_index(index, shape)) if shape else 0
+    if not 0 <= int(index) < size:
+        raise IndexError(f"explain: element {index} is outside a parameter of shape {shape} "
+                         f"(flat positions 0..{size - 1})")
+    return int(index)
 
 
 class UpdateExplanation:
