@@ -70,7 +70,7 @@ def test_an_index_outside_the_parameter_is_an_index_error_naming_the_shape(index
 def test_zero_d_parameter_and_maximize_are_explained():
     param = Tensor(np.float64(2.0), requires_grad=True)
     opt = optim.SGD([param], lr=0.1, maximize=True)
-    param.grad = np.float64(4.0)
+    param.grad = np.array(4.0)
     explanation = opt.explain(param, ())
     assert explanation["grad"] == -4.0 and "maximize: grad is -param.grad" in explanation.title
     opt.step()
