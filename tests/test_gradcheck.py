@@ -114,3 +114,17 @@ def test_report_says_how_many_failures_its_table_leaves_out_and_keeps_columns_al
     assert rows[0].startswith("  input 0[4, 0] (output [4, 0])  ")
     assert len({line.index(" ok") if " ok" in line else line.index(" fail")
                 for line in rows}) == 1  # the status column is aligned
+
+
+@pytest.mark.parametrize("check", [tg.gradcheck, tg.check_gradients, tg.gradcheck_eps_sweep])
+def test_the_float32_warning_points_at_the_callers_line(check):
+    x = tg.Tensor(np.array([0.3], dtype=np.float32), requires_grad=True)
+    with pytest.warns(UserWarning, match="float32") as caught:
+        check(lambda t: (t * t).sum(), [x])
+    assert caught[0].filename == __file__  # was gradcheck.py, the library's own line
+
+
+def test_a_zero_d_input_is_named_without_empty_brackets():
+    report = tg.check_gradients(lambda t: wrong_square(t), [tg.Tensor(np.float64(2.0),
+                                                                      requires_grad=True)])
+    assert report.failures()[0].location == "input 0"  # was 'input 0[]'

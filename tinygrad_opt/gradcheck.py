@@ -52,7 +52,7 @@ class ElementCheck:
     @property
     def location(self):
         """Readable position, e.g. ``layers.2.weight[3, 7]`` or ``input 0[1] (output [2])``."""
-        where = f"{self.name}[{', '.join(str(i) for i in self.index)}]"
+        where = self.name + (f"[{', '.join(str(i) for i in self.index)}]" if self.index else "")
         if self.output_index is not None:
             where += f" (output [{', '.join(str(i) for i in self.output_index)}])"
         return where
@@ -143,8 +143,9 @@ class GradcheckReport:
     __repr__ = __str__
 
 
-def _float64_inputs(inputs):
-    """Float64 copies of the inputs (Tensors keep requires_grad); others pass through."""
+def _float64_inputs(inputs, stacklevel):
+    """Float64 copies of the inputs (Tensors keep requires_grad); others pass through. A
+    float32 input is warned about at ``stacklevel`` (the user's call)."""
     copies = []
     for position, x in enumerate(inputs):
         if not isinstance(x, Tensor):
@@ -152,7 +153,8 @@ def _float64_inputs(inputs):
             continue
         if x.data.dtype.kind == "f" and x.data.dtype != np.float64:
             warnings.warn(f"gradcheck: input {position} is {x.data.dtype}; checking a float64 "
-                          "copy (finite differences need float64 precision)", stacklevel=3)
+                          "copy (finite differences need float64 precision)",
+                          stacklevel=stacklevel)
         dtype = np.float64 if x.data.dtype.kind == "f" else None
         copies.append(Tensor(x.data, requires_grad=x.requires_grad, dtype=dtype))
     return copies
@@ -234,12 +236,13 @@ def _check(evaluate, tensors, names, eps, atol, rtol):
     return GradcheckReport(reports, eps, atol, rtol)
 
 
-def _prepare(fn, inputs):
+def _prepare(fn, inputs, frames_to_user):
+    """``frames_to_user``: how far up the user's call is (1 = the caller of ``_prepare``)."""
     if not callable(fn):
         raise TypeError(f"gradcheck: fn must be a function of the inputs, got a "
                         f"{type(fn).__name__} (arguments: fn, inputs)")
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    copies = _float64_inputs(inputs)
+    copies = _float64_inputs(inputs, stacklevel=frames_to_user + 2)
     positions = [i for i, x in enumerate(copies) if isinstance(x, Tensor) and x.requires_grad]
     if not positions:
         raise ValueError("gradcheck: no input has requires_grad=True, nothing to check")
@@ -270,7 +273,13 @@ def check_gradients(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
         ``.max_abs_error``, ``.max_rel_error``, ``.worst()``, ``.failures()``; printing it
         shows a table per input.
     """
-    evaluate, tensors, names, positions = _prepare(fn, inputs)
+    return _input_report(fn, inputs, eps, atol, rtol)
+
+
+def _input_report(fn, inputs, eps, atol, rtol):
+    """``check_gradients``'s work, called directly by both public functions so that a
+    float32 warning points at the user's line (two frames up)."""
+    evaluate, tensors, names, positions = _prepare(fn, inputs, frames_to_user=3)
     report = _check(evaluate, tensors, names, eps, atol, rtol)
     for input_report, position in zip(report.inputs, positions):
         input_report.index = position
@@ -286,7 +295,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
         GradcheckError: on a mismatch when ``raise_exception`` (else returns False); the
             message names the input, the element index, and both values.
     """
-    report = check_gradients(fn, inputs, eps=eps, atol=atol, rtol=rtol)
+    report = _input_report(fn, inputs, eps, atol, rtol)
     if report.passed:
         return True
     if raise_exception:
@@ -329,7 +338,7 @@ def gradcheck_eps_sweep(fn, inputs, eps_values=None):
     best eps. Returns ``(eps_values, max_abs_errors)`` as arrays.
     """
     eps_values = np.logspace(-12, -1, 23) if eps_values is None else np.asarray(eps_values)
-    evaluate, tensors, _, _ = _prepare(fn, inputs)
+    evaluate, tensors, _, _ = _prepare(fn, inputs, frames_to_user=2)
     out, jacobians = _analytic_jacobians(evaluate, tensors)
     errors = np.zeros(len(eps_values))
     with autograd.no_grad():
