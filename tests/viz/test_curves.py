@@ -76,3 +76,11 @@ def test_per_step_series_sit_at_their_step_also_once_thinned():
     lr_line = figure.axes[1].lines[0]
     np.testing.assert_allclose(lr_line.get_xdata(), x)
     np.testing.assert_array_equal(lr_line.get_ydata(), [0.1, 0.1, 0.1, 0.01])
+
+
+def test_histories_draw_the_lr_as_a_staircase():
+    axes = viz.plot_histories({"step": {"lr": [0.1, 0.1, 0.03]}}, key="lr").axes[0]
+    line = axes.lines[0]
+    assert line.get_drawstyle() == "steps-pre"
+    np.testing.assert_array_equal(line.get_xdata(), [0, 1, 2, 3])
+    np.testing.assert_array_equal(line.get_ydata(), [0.1, 0.1, 0.1, 0.03])

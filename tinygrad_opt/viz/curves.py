@@ -135,7 +135,10 @@ def plot_histories(histories, key="loss", log=True, xlabel="epoch", ymax=None, t
     figure, axes = new_figure(6.5, 4.2)
     for colour, (name, history) in zip(PALETTE, histories.items()):
         values = _records(history).get(key)
-        if values:
+        if values and key == "lr":  # a staircase, as in plot_history: epoch k's rate on (k-1, k]
+            axes.plot(np.arange(len(values) + 1), [values[0]] + list(values), "-",
+                      drawstyle="steps-pre", color=colour, label=name)
+        elif values:
             axes.plot(np.arange(1, len(values) + 1), values, "o-" if len(values) < 60 else "-",
                       markersize=3, color=colour, label=name)
     axes.set_yscale("log" if log else "linear")
