@@ -97,7 +97,8 @@ class InputReport:
         verdict = f"{len(self.failures())} FAILED" if self.failures() else "ok"
         lines = [f"{self.name} shape {self.shape}: {verdict}; max abs error "
                  f"{self.max_abs_error:.3g}, max rel error {self.max_rel_error:.3g}; "
-                 f"{len(self.elements)} derivatives, {len(self.skipped())} skipped at kinks"]
+                 f"{len(self.elements)} derivative{'s' * (len(self.elements) != 1)}, "
+                 f"{len(self.skipped())} skipped at kinks"]
         shown = self.worst(3) + self.skipped()[:3]
         width = max([len("element")] + [len(e.location) for e in shown]) + 2
         lines.append(f"  {'element':<{width}}{'analytic':>14}{'numeric':>14}{'abs error':>12}"
