@@ -84,6 +84,12 @@ def plot_lr_schedule(schedules, steps, base_lr=0.1, highlight=(), columns=3, log
     """
     if not isinstance(schedules, dict):
         schedules = {"schedule": schedules}
+    if isinstance(highlight, str):
+        highlight = (highlight,)
+    unknown = [name for name in highlight if name not in schedules]
+    if unknown:
+        raise ValueError(f"plot_lr_schedule: highlight names {unknown} are not schedules; "
+                         f"known: {list(schedules)}")
     rows = -(-len(schedules) // columns)
     figure, grid = new_figure(3.6 * columns, 2.3 * rows + 0.5, nrows=rows, ncols=columns,
                               sharex=True, squeeze=False)
