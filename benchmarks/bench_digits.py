@@ -3,12 +3,13 @@ MLPClassifier vs PyTorch, same architecture (64-128-10 ReLU), Adam(lr=1e-3), bat
 same standardised 80/10/10 split, no weight decay; each framework's default init (Glorot
 uniform for tinygrad_opt's Dense and for scikit-learn, kaiming_uniform(a=sqrt 5) in PyTorch).
 
-Usage: python benchmarks/bench_digits.py [--seeds 5] [--max-epochs 60]
+Usage: python benchmarks/bench_digits.py [--seeds 5] [--max-epochs 60] [--threads 1]
 
 Each contender trains epoch by epoch; after each epoch the test accuracy is measured
 (outside the clock) and the clock stops at the first epoch reaching the target. Reported:
 median training seconds over seeds and the epochs needed. scikit-learn and PyTorch are
-skipped when not installed.
+skipped when not installed. All run in one process with the same number of BLAS / PyTorch
+threads (``--threads``, default 1, fixed before NumPy is imported; see ``bench_step.py``).
 """
 import argparse
 import os
@@ -16,7 +17,18 @@ import statistics
 import sys
 import time
 
-import numpy as np
+PARSER = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+PARSER.add_argument("--seeds", type=int, default=5)
+PARSER.add_argument("--max-epochs", type=int, default=60)
+PARSER.add_argument("--threads", type=int, default=1, help="BLAS and PyTorch threads")
+PARSER.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                  "results", "digits.md"))
+ARGS = PARSER.parse_args() if __name__ == "__main__" else None
+if ARGS is not None:  # BLAS reads these once, when NumPy is first imported
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = str(ARGS.threads)
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _machine import describe_machine, write_report  # noqa: E402
@@ -130,20 +142,16 @@ def run(seeds, max_epochs):
                         rows)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--max-epochs", type=int, default=60)
-    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results",
-                                                      "digits.md"))
-    args = parser.parse_args()
+def main(args):
     if torch is not None:
-        torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS", os.cpu_count())))
+        torch.set_num_threads(args.threads)
     table = run(args.seeds, args.max_epochs)
     print(describe_machine(torch))
+    print(f"BLAS and PyTorch threads: {args.threads}")
     print(table)
-    write_report(args.out, "Time to 97% test accuracy on the digits", table, torch)
+    write_report(args.out, "Time to 97% test accuracy on the digits",
+                 f"BLAS and PyTorch threads: {args.threads}\n" + table, torch)
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)

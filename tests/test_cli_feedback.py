@@ -123,6 +123,34 @@ def test_out_naming_a_file_or_a_read_only_place_exits_2_before_training(tmp_path
     assert a_file.read_text() == "keep me\n"
 
 
+def test_out_holding_an_earlier_run_is_refused_and_its_model_kept(tmp_path):
+    first = tinygrad_opt("train", "--epochs", "1", "--out", str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    model = (tmp_path / "model.npz").read_bytes()
+    second = tinygrad_opt("train", "--epochs", "2", "--out", str(tmp_path))
+    assert second.returncode == 2 and "Traceback" not in second.stderr
+    assert "already holds summary.json, model.npz" in second.stderr
+    assert len(second.stderr.splitlines()) == 1 and "epoch" not in second.stdout
+    assert (tmp_path / "model.npz").read_bytes() == model
+
+
+def test_resume_with_no_epoch_left_to_train_exits_2_saying_so(tmp_path):
+    checkpoint = str(tmp_path / "ck.npz")
+    first = tinygrad_opt("train", "--epochs", "2", "--checkpoint", checkpoint,
+                         "--out", str(tmp_path / "a"))
+    assert first.returncode == 0, first.stderr
+    again = tinygrad_opt("train", "--epochs", "2", "--resume", checkpoint,
+                         "--out", str(tmp_path / "b"))
+    assert again.returncode == 2 and len(again.stderr.splitlines()) == 1
+    assert "already holds 2 epoch(s)" in again.stderr and "above 2" in again.stderr
+
+
+def test_lr_find_with_one_iteration_exits_2_naming_the_option(tmp_path):
+    result = tinygrad_opt("lr-find", "--num-iter", "1", "--out", str(tmp_path))
+    assert result.returncode == 2 and "--num-iter must be at least 2" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_ctrl_c_exits_130_with_one_line_and_a_checkpoint_that_resumes(tmp_path):
     checkpoint = str(tmp_path / "ck.npz")
     run = subprocess.Popen([sys.executable, "-m", "tinygrad_opt", "train", "--epochs", "500",

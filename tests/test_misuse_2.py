@@ -435,6 +435,7 @@ def _main(*argv):
     (["train", "--seed", "1.5"], "'1.5'"),
     (["train", "--momentum", "0.9"], "not adam"),
     (["train", "--dataset", "mnist"], "data_dir"),
+    (["train", "--data-dir", "/tmp"], "--dataset mnist only"),
     (["sweep", "--optimizer", "sgd", "adamm"], "'adamm'"),
     (["sweep", "--momentum", "0.9", "--optimizer", "adam", "sgd"], "not adam"),
 ], ids=lambda value: " ".join(value) if isinstance(value, list) else None)

@@ -1,5 +1,5 @@
 """Functions that create tensors, with PyTorch's names: tensor, zeros, ones, full, randn,
-rand, arange, zeros_like, ones_like.
+rand, arange, zeros_like, ones_like, eye, linspace, from_numpy.
 
 A shape is given as ints (``zeros(2, 3)``) or one tuple (``zeros((2, 3))``). Results are
 float32 unless ``dtype=`` says otherwise (``arange`` of integers gives int64, as PyTorch);
@@ -89,3 +89,31 @@ def ones_like(like, dtype=None, requires_grad=False):
     """Ones of the shape (and, unless ``dtype`` is given, the dtype) of a Tensor or array."""
     like = np.asarray(like)
     return Tensor(np.ones(like.shape), requires_grad=requires_grad, dtype=dtype or like.dtype)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False):
+    """The ``(n, m)`` identity matrix (``m = n`` by default): ones on the diagonal."""
+    return _make(np.eye(n, m), dtype, requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, requires_grad=False):
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included.
+
+    Raises:
+        ValueError: ``steps`` is negative.
+    """
+    if steps < 0:
+        raise ValueError(f"linspace: number of steps must be non-negative, got {steps}")
+    return _make(np.linspace(start, end, int(steps)), dtype, requires_grad)
+
+
+def from_numpy(array):
+    """A Tensor sharing ``array``'s memory and keeping its dtype (float64 stays float64), as
+    ``torch.from_numpy``: writing to one changes the other.
+
+    Raises:
+        TypeError: ``array`` is not an ``np.ndarray``.
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects an np.ndarray, got {type(array).__name__}")
+    return Tensor._wrap(array)

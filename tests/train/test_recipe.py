@@ -39,3 +39,13 @@ def test_run_is_a_function_of_its_options_and_seed():
                                   second["model"].parameters()[0].data)
     assert set(first["results"]) == {"train", "val", "test"}
     assert len(first["history"].epoch) == 2
+
+
+@pytest.mark.parametrize("batch_size, suggested", [(4, 5), (1, 3)])
+def test_batch_norm_with_a_batch_of_one_left_over_is_refused(batch_size, suggested):
+    """1437 training rows: batch size 4 leaves a last batch of one sample, whose batch
+    statistics do not exist; the run is refused naming a batch size that works."""
+    config = recipe.resolve({"norm": "batch", "batch_size": batch_size, "epochs": 1})
+    expected = f"batch size {batch_size} leaves a batch of 1 of the 1437 training rows.*e.g. "
+    with pytest.raises(ValueError, match=expected + str(suggested)):
+        recipe.run(config)

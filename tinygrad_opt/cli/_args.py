@@ -137,5 +137,17 @@ def add_recipe_options(parser, nargs=None, training=True):
 
 
 def recipe_options(args):
-    """The recipe's options from parsed arguments (names as in ``recipe.DEFAULTS``)."""
-    return {name: getattr(args, name) for name in recipe.DEFAULTS if hasattr(args, name)}
+    """The recipe's options from parsed arguments (names as in ``recipe.DEFAULTS``).
+
+    Raises:
+        ValueError: ``--data-dir`` without ``--dataset mnist`` (it would be ignored), unless
+            resuming (the checkpoint's dataset counts then).
+    """
+    options = {name: getattr(args, name) for name in recipe.DEFAULTS if hasattr(args, name)}
+    datasets = options.get("dataset")
+    datasets = datasets if isinstance(datasets, list) else [datasets]
+    resuming = getattr(args, "resume", None) is not None   # the dataset may be the checkpoint's
+    if options.get("data_dir") is not None and "mnist" not in datasets and not resuming:
+        raise ValueError(f"--data-dir {options['data_dir']} is read by --dataset mnist only; "
+                         f"this run uses {' '.join(map(str, datasets))}")
+    return options

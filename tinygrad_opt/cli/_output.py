@@ -38,18 +38,28 @@ def new_run_folder(parent="runs", now=None):
     raise ValueError(f"{parent}/ already holds 9999 run folders named {stamp}-N")
 
 
-def run_folder(out):
+def run_folder(out, writes=()):
     """The folder named by ``--out`` (created if missing, checked writable), or a new
     ``runs/<stamp>`` folder when ``out`` is None.
 
+    Args:
+        out: the ``--out`` value, or None.
+        writes: names of the files the command will write; if ``out`` already holds one of
+            them (an earlier run's model, say), the command is refused rather than
+            overwriting it.
+
     Raises:
-        ValueError: ``out`` is a file, or the folder cannot be created or written (the
-            message names the path and the reason).
+        ValueError: ``out`` is a file, already holds one of ``writes``, or the folder cannot
+            be created or written (the message names the path and the reason).
     """
     if out is None:
         return new_run_folder()
     if os.path.exists(out) and not os.path.isdir(out):
         raise ValueError(f"--out {out} is a file, not a folder")
+    taken = [name for name in writes if os.path.exists(os.path.join(out, name))]
+    if taken:
+        raise ValueError(f"--out {out} already holds {', '.join(taken)} of an earlier run: "
+                         f"choose another folder (or leave --out out for a new runs/<stamp>)")
     try:
         os.makedirs(out, exist_ok=True)
     except OSError as error:

@@ -47,8 +47,8 @@ def _add_run_options(parser):
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
-def _out_dir(args):
-    return _output.run_folder(args.out)
+def _out_dir(args, writes=()):
+    return _output.run_folder(args.out, writes)
 
 
 def _print_table(results, epochs, seconds):
@@ -73,7 +73,12 @@ def _resumed_config(args, options):
     recipe.check_resume(config, saved, args.resume)
     taken = [f"{name}={saved[name]}" for name in options
              if name not in chosen and name in saved and saved[name] != options[name]]
-    line = resume_io.describe(args.resume)
+    tree = resume_io.read(args.resume)
+    if tree["stop_reason"] is None and tree["epoch"] >= config["epochs"]:
+        raise ValueError(f"{args.resume} already holds {tree['epoch']} epoch(s) and --epochs "
+                         f"{config['epochs']} counts the resumed ones: give --epochs above "
+                         f"{tree['epoch']} to train on")
+    line = resume_io.describe(args.resume, tree)
     print(line + (f"; options of the checkpoint: {', '.join(taken)}" if taken else ""))
     return config
 
@@ -85,7 +90,8 @@ def run_train(args):
         config = recipe.resolve(options)
     else:
         config = _resumed_config(args, options)
-    out = _out_dir(args)
+    # a resumed run may continue in its own folder; a new one never overwrites another's files
+    out = _out_dir(args, () if args.resume else ("summary.json", "model.npz"))
     try:
         run = recipe.run(config, progress=not args.no_progress, checkpoint=args.checkpoint,
                          resume=args.resume)
@@ -123,12 +129,15 @@ def run_lr_find(args):
     """``tinygrad-opt lr-find``: sweep, print a table and the suggestion, save the plot."""
     if not args.start_lr < args.end_lr:
         raise ValueError(f"--start-lr {args.start_lr} must be below --end-lr {args.end_lr}")
+    if args.num_iter < 2:
+        raise ValueError(f"--num-iter must be at least 2 (a sweep has a first and a last "
+                         f"rate), got {args.num_iter}")
     config = recipe.resolve(_args.recipe_options(args), seed=args.seed)
     splits, _, model, loss_fn, optimizer = recipe.setup(config)
     loader = data.DataLoader(*splits["train"], batch_size=config["batch_size"])
     out = _out_dir(args)
     lrs, losses, suggested = lr_find(model, loss_fn, optimizer, loader, args.start_lr,
-                                     args.end_lr, max(args.num_iter, 2))
+                                     args.end_lr, args.num_iter)
     print(f"{'lr':>10}{'smoothed loss':>16}")
     for index in range(0, len(lrs), max(1, len(lrs) // 10)):
         print(f"{lrs[index]:>10.2e}{losses[index]:>16.4f}")

@@ -1,4 +1,5 @@
-"""Fused losses whose composed form would be unstable: cross-entropy and BCE with logits.
+"""Fused losses whose composed form would be unstable or unclamped: cross-entropy, BCE with
+logits and BCE on probabilities (with PyTorch's clamps).
 
 Cross-entropy comes as two ops: ``CrossEntropy`` is the textbook one, ``WeightedCrossEntropy``
 adds PyTorch's class weights, ``ignore_index`` and label smoothing; ``nn.functional``
@@ -164,3 +165,40 @@ class BCEWithLogits(Function):
         grad_logits = (sigmoid - target) * scale if self.needs_input_grad[0] else None
         grad_target = -logits * scale if self.needs_input_grad[1] else None
         return grad_logits, grad_target
+
+
+_BCE_EPSILON = np.asarray(1e-12, np.float32)
+
+
+class BinaryCrossEntropy(Function):
+    """Binary cross-entropy of probabilities p in [0, 1] against targets y (no reduction;
+    PyTorch's ``binary_cross_entropy``):
+
+        l = -(y max(log p, -100) + (1 - y) max(log(1 - p), -100))
+        dl/dp = (p - y) / max(p (1 - p), 1e-12),   dl/dy = log(1 - p) - log p
+
+    The clamps are PyTorch's: they keep the loss and dl/dp finite at p = 0 or 1 (dl/dy is
+    left unclamped there, +-inf, as PyTorch's). PyTorch's 1e-12 is a float32 constant, so
+    it is taken as float32(1e-12) here too, to give the same numbers at the clamp.
+    """
+
+    def forward(self, p, y):
+        if p.size and (np.min(p) < 0 or np.max(p) > 1):
+            raise ValueError(f"binary_cross_entropy: input must be probabilities in [0, 1], "
+                             f"got values in [{np.min(p)}, {np.max(p)}] (for logits use "
+                             f"binary_cross_entropy_with_logits)")
+        floor = np.asarray(-100, p.dtype)
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), floor)
+            log_not_p = np.maximum(np.log1p(-p), floor)
+        self.save_for_backward(p, y)
+        return -(y * log_p + (1 - y) * log_not_p)
+
+    def backward(self, grad):
+        p, y = self.saved_tensors
+        grad_p = grad * (p - y) / np.maximum(p * (1 - p), _BCE_EPSILON.astype(p.dtype))
+        grad_y = None
+        if self.needs_input_grad[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grad_y = grad * (np.log1p(-p) - np.log(p))
+        return grad_p, grad_y

@@ -1,4 +1,4 @@
-"""Reductions over one or several axes: Sum, Mean, Var, Max.
+"""Reductions over one or several axes: Sum, Mean, Var, Max, Prod, CumSum, LogSumExp, Norm.
 
 ``axis`` is None (all axes), an int or a tuple of ints; negative axes count from the end.
 Backward first restores the reduced axes as size 1 (as keepdims=True would have left
@@ -109,3 +109,105 @@ class Max(Function):
         ties = np.sum(is_max, axis=self.axes, keepdims=True)
         grad = grad.reshape(out.shape)
         return (is_max * (grad / ties).astype(grad.dtype, copy=False),)
+
+
+def _exclusive_cumprod(x, axis, reverse=False):
+    """Products of the elements strictly before (after, if ``reverse``) each one."""
+    if reverse:
+        x = np.flip(x, axis)
+    shifted = np.concatenate([np.ones_like(np.take(x, [0], axis)),
+                              np.delete(x, -1, axis)], axis) if x.shape[axis] else x
+    out = np.cumprod(shifted, axis=axis)
+    return np.flip(out, axis) if reverse else out
+
+
+class Prod(Function):
+    """f(x) = prod_i x_i over ``axis`` (one axis, or None for all);
+    df/dx_i = prod_{j != i} x_j.
+
+    The derivative is formed as (product of the elements before i) * (product of those after
+    i), not as f / x_i, so it stays exact when some x_i are 0.
+    """
+
+    def forward(self, x, axis=None, keepdims=False):
+        if axis is not None and not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"prod: axis must be one int or None (as PyTorch), got {axis!r}")
+        self.shape = x.shape
+        self.axis = axis
+        flat = x.reshape(-1) if axis is None else x
+        self.save_for_backward(flat)
+        return np.prod(x, axis=axis, keepdims=keepdims)
+
+    def backward(self, grad):
+        (flat,) = self.saved_tensors
+        axis = 0 if self.axis is None else self.axis % flat.ndim
+        others = _exclusive_cumprod(flat, axis) * _exclusive_cumprod(flat, axis, reverse=True)
+        kept = flat.shape[:axis] + (1,) + flat.shape[axis + 1:]
+        return ((grad.reshape(kept) * others).reshape(self.shape),)
+
+
+class CumSum(Function):
+    """f(x)_i = sum_{j <= i} x_j along ``axis``;  dL/dx_j = sum_{i >= j} dL/df_i (a
+    cumulative sum of the gradient taken from the end)."""
+
+    def forward(self, x, axis=0):
+        self.axis = axis
+        return np.cumsum(x, axis=axis)
+
+    def backward(self, grad):
+        return (np.flip(np.cumsum(np.flip(grad, self.axis), axis=self.axis), self.axis),)
+
+
+class LogSumExp(Function):
+    """f(x) = log sum_i exp(x_i) over ``axis``;  df/dx_i = exp(x_i - f) = softmax(x)_i.
+
+    Computed as m + log sum_i exp(x_i - m) with m = max_i x_i (so no exp overflows); m is
+    taken as 0 where it is infinite, so a slice of all -inf gives -inf (as PyTorch).
+    """
+
+    def forward(self, x, axis=None, keepdims=False):
+        self.axes = normalize_axes(axis, x.ndim)
+        shift = np.max(x, axis=self.axes, keepdims=True) if x.size else np.zeros((), x.dtype)
+        shift = np.where(np.isfinite(shift), shift, 0)
+        with np.errstate(divide="ignore"):
+            out = shift + np.log(np.sum(np.exp(x - shift), axis=self.axes, keepdims=True))
+        self.save_for_backward(x, out)
+        return out if keepdims else np.squeeze(out, axis=self.axes)
+
+    def backward(self, grad):
+        x, out = self.saved_tensors
+        return (grad.reshape(out.shape) * np.exp(x - out),)
+
+
+class Norm(Function):
+    """f(x) = (sum_i |x_i|^p)^(1/p) over ``axis`` (p > 0, or inf for max_i |x_i|);
+    df/dx_i = sign(x_i) |x_i|^(p-1) / f^(p-1)  (x_i / f for p = 2, sign(x_i) for p = 1).
+
+    As PyTorch, the gradient is 0 where f = 0 (the subgradient at the kink of ||x|| at
+    x = 0), and for p = inf the elements tied at the maximum share it equally.
+    """
+
+    def forward(self, x, p=2, axis=None, keepdims=False):
+        if not p > 0:
+            raise ValueError(f"norm: p must be > 0 (or inf), got {p}")
+        self.axes = normalize_axes(axis, x.ndim)
+        self.p = p
+        magnitude = np.abs(x)
+        if p == np.inf:
+            out = np.max(magnitude, axis=self.axes, keepdims=True, initial=0)
+        else:
+            out = np.sum(magnitude ** p, axis=self.axes, keepdims=True) ** (1 / p)
+        self.save_for_backward(x, out)
+        return out if keepdims else np.squeeze(out, axis=self.axes)
+
+    def backward(self, grad):
+        x, out = self.saved_tensors
+        grad = grad.reshape(out.shape)
+        if self.p == np.inf:
+            at_max = np.abs(x) == out
+            share = grad / np.sum(at_max, axis=self.axes, keepdims=True)
+            return (np.where(at_max & (out > 0), np.sign(x) * share, 0).astype(grad.dtype),)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(out > 0, grad / out ** (self.p - 1), 0)
+            slope = np.where(x != 0, np.sign(x) * np.abs(x) ** (self.p - 1), 0)
+        return ((slope * scale).astype(grad.dtype),)

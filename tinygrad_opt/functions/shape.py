@@ -1,4 +1,5 @@
-"""Ops that move elements without changing them: Reshape, Transpose, GetItem, Concatenate, Stack.
+"""Ops that move, copy or select elements without changing them: Reshape, Transpose, GetItem,
+Concatenate, Stack, Copy, Expand, Repeat, Where, Gather.
 
 Their backward moves the gradient back the same way (the Jacobian is a permutation or
 selection matrix), so no arithmetic happens except where an element was used twice.
@@ -6,6 +7,7 @@ selection matrix), so no arithmetic happens except where an element was used twi
 import numpy as np
 
 from ..autograd import Function
+from ._broadcast import unbroadcast
 
 
 class Reshape(Function):
@@ -97,3 +99,101 @@ class Stack(Function):
 
     def backward(self, grad):
         return tuple(np.moveaxis(grad, self.axis, 0))
+
+
+class Copy(Function):
+    """f(x) = a copy of x (PyTorch's ``clone``);  dL/dx = dL/df."""
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, grad):
+        return (grad,)
+
+
+class Expand(Function):
+    """f(x) = x broadcast to ``shape`` (PyTorch's ``expand``; -1 keeps a size);
+    dL/dx = dL/df summed over the broadcast axes."""
+
+    def forward(self, x, shape=()):
+        extra = len(shape) - x.ndim
+        if extra < 0:
+            raise ValueError(f"expand: the new shape {tuple(shape)} has fewer axes than the "
+                             f"tensor's shape {x.shape}")
+        shape = tuple(x.shape[axis - extra] if size == -1 and axis >= extra else size
+                      for axis, size in enumerate(shape))
+        self.shape = x.shape
+        try:
+            return np.broadcast_to(x, shape).copy()
+        except ValueError:
+            raise ValueError(f"expand: a tensor of shape {x.shape} cannot be expanded to "
+                             f"{shape} (only size-1 axes can grow)") from None
+
+    def backward(self, grad):
+        return (unbroadcast(grad, self.shape),)
+
+
+class Repeat(Function):
+    """f(x) = x tiled ``repeats[i]`` times along axis i (PyTorch's ``repeat``, NumPy's
+    ``tile``; x gets leading size-1 axes if ``repeats`` is longer);
+    dL/dx = sum of dL/df over the copies."""
+
+    def forward(self, x, repeats=()):
+        if len(repeats) < x.ndim:
+            raise ValueError(f"repeat: {len(repeats)} repeat counts for a tensor with "
+                             f"{x.ndim} axes (shape {x.shape}); give at least one per axis")
+        self.shape = x.shape
+        self.padded = (1,) * (len(repeats) - x.ndim) + x.shape
+        self.repeats = tuple(repeats)
+        return np.tile(x.reshape(self.padded), self.repeats)
+
+    def backward(self, grad):
+        split = [size for pair in zip(self.repeats, self.padded) for size in pair]
+        summed = grad.reshape(split).sum(axis=tuple(range(0, len(split), 2)))
+        return (summed.reshape(self.shape),)
+
+
+class Where(Function):
+    """f(a, b) = a where ``condition`` else b (all three broadcast);
+    dL/da = dL/df where condition (else 0), dL/db = dL/df elsewhere, each unbroadcast."""
+
+    def forward(self, a, b, condition=None):
+        self.condition = np.asarray(condition, dtype=bool)
+        self.shapes = (a.shape, b.shape)
+        return np.where(self.condition, a, b)
+
+    def backward(self, grad):
+        zero = np.zeros((), grad.dtype)
+        grad_a = grad_b = None
+        if self.needs_input_grad[0]:
+            grad_a = unbroadcast(np.where(self.condition, grad, zero), self.shapes[0])
+        if self.needs_input_grad[1]:
+            grad_b = unbroadcast(np.where(self.condition, zero, grad), self.shapes[1])
+        return grad_a, grad_b
+
+
+class Gather(Function):
+    """f(x)[..., i, ...] = x[..., index[..., i, ...], ...] along ``axis`` (PyTorch's
+    ``gather``: ``index`` has x's number of axes and is no larger on the other axes);
+    dL/dx = scatter-add of dL/df to the gathered positions."""
+
+    def forward(self, x, axis=0, index=None):
+        index = np.asarray(index)
+        if index.dtype.kind not in "iu" or index.ndim != x.ndim:
+            raise ValueError(f"gather: index must be an integer array with the {x.ndim} axes "
+                             f"of the input (shape {x.shape}), got dtype {index.dtype} and "
+                             f"shape {index.shape}")
+        axis = int(axis) % max(x.ndim, 1)
+        if any(i != axis and index.shape[i] > x.shape[i] for i in range(x.ndim)):
+            raise ValueError(f"gather: index of shape {index.shape} is larger than the input "
+                             f"of shape {x.shape} outside axis {axis}")
+        self.shape = x.shape
+        self.positions = list(np.indices(index.shape, sparse=True))
+        self.positions[axis] = index
+        self.positions = tuple(self.positions)
+        return x[self.positions]
+
+    def backward(self, grad):
+        grad_x = np.zeros(self.shape, dtype=grad.dtype)
+        np.add.at(grad_x, self.positions, grad)
+        return (grad_x,)

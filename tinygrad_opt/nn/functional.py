@@ -5,7 +5,8 @@ these functions for the maths. Normalisations share one fused op,
 ``functions.normalization.Normalize``, applied over different axes. Cross-entropy and
 BCE-with-logits are fused ops (``functions/loss.py``) because their composed forms overflow;
 MSE, L1 and NLL compose Tensor ops, which is exact and stable. Every loss takes
-``reduction`` in {"mean", "sum", "none"} and checks its shapes up front.
+``reduction`` in {"mean", "sum", "none"} and checks its shapes up front. Activations,
+``one_hot`` and the BCE/Huber/smooth-L1 losses live in ``functional_extra``, re-exported here.
 """
 import numpy as np
 
@@ -16,14 +17,14 @@ from ..functions.loss import (BCEWithLogits, CrossEntropy, WeightedCrossEntropy,
 from ..functions.normalization import Normalize
 from ..tensor import Tensor
 from . import _class_layouts
+from .functional_extra import __all__ as _extra_names
+from .functional_extra import _reduce, _same_shape, _tensor
+from .functional_extra import (binary_cross_entropy, elu, gelu, huber_loss,  # noqa: F401
+                               leaky_relu, log_softmax, one_hot, relu, sigmoid,
+                               smooth_l1_loss, softmax, softplus, tanh)
 
-__all__ = ["linear", "relu", "leaky_relu", "tanh", "sigmoid", "softmax", "log_softmax",
-           "dropout", "batch_norm", "layer_norm", "group_norm", "mse_loss", "l1_loss",
-           "cross_entropy", "nll_loss", "binary_cross_entropy_with_logits"]
-
-
-def _tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
+__all__ = ["linear", "dropout", "batch_norm", "layer_norm", "group_norm", "mse_loss", "l1_loss",
+           "cross_entropy", "nll_loss", "binary_cross_entropy_with_logits"] + _extra_names
 
 
 def linear(x, weight, bias=None):
@@ -35,36 +36,6 @@ def linear(x, weight, bias=None):
     if bias is None:
         return Linear.apply(_tensor(x), weight)
     return Linear.apply(_tensor(x), weight, bias)
-
-
-def relu(x):
-    """``max(x, 0)``."""
-    return _tensor(x).relu()
-
-
-def leaky_relu(x, negative_slope=0.01):
-    """``x`` if ``x > 0`` else ``negative_slope * x``."""
-    return _tensor(x).leaky_relu(negative_slope)
-
-
-def tanh(x):
-    """Hyperbolic tangent."""
-    return _tensor(x).tanh()
-
-
-def sigmoid(x):
-    """``1 / (1 + exp(-x))``."""
-    return _tensor(x).sigmoid()
-
-
-def softmax(x, axis=-1, *, dim=None):
-    """``exp(x) / sum(exp(x))`` along ``axis`` (alias ``dim``, PyTorch's name; max-shifted)."""
-    return _tensor(x).softmax(axis, dim=dim)
-
-
-def log_softmax(x, axis=-1, *, dim=None):
-    """``x - logsumexp(x)`` along ``axis`` (alias ``dim``, PyTorch's name; max-shifted)."""
-    return _tensor(x).log_softmax(axis, dim=dim)
 
 
 def dropout(x, p=0.5, training=True, rng=None):
@@ -187,25 +158,6 @@ def group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
     grouped = x.reshape(x.shape[0], num_groups, -1)
     x_hat = Normalize.apply(grouped, axes=(2,), eps=eps).reshape(*x.shape)
     return _affine(x_hat, weight, bias, (1, channels) + (1,) * (x.ndim - 2))
-
-
-def _reduce(losses, reduction):
-    if reduction == "mean":
-        return losses.mean()
-    if reduction == "sum":
-        return losses.sum()
-    return losses
-
-
-def _same_shape(name, input, target):
-    """Return ``(input, target)`` as Tensors of one dtype, or raise naming both shapes."""
-    input, target = _tensor(input), _tensor(target)
-    if input.shape != target.shape:
-        raise ValueError(f"{name}: input shape {input.shape} and target shape "
-                         f"{target.shape} must be equal")
-    if target.dtype != input.dtype:
-        target = target.to(input.dtype)
-    return input, target
 
 
 def mse_loss(input, target, reduction="mean"):

@@ -1,4 +1,5 @@
-"""Layers without normalisation state: Dense/Linear, containers, Dropout and activations."""
+"""Layers without normalisation state: Dense/Linear, containers (Sequential, ModuleList),
+Flatten, Dropout and activations."""
 import warnings
 
 import numpy as np
@@ -218,3 +219,119 @@ class Softmax(Module):
 
     def extra_repr(self):
         return f"axis={self.axis}"
+
+
+class LogSoftmax(Module):
+    """``y = x - log(sum(exp(x)))`` along ``axis`` (default last; alias ``dim``);
+    ``torch.nn.LogSoftmax``."""
+
+    def __init__(self, axis=-1, *, dim=None):
+        super().__init__()
+        self.axis = _convert.torch_alias("LogSoftmax", axis, dim, -1)
+
+    def forward(self, x):
+        return F.log_softmax(x, self.axis)
+
+    def extra_repr(self):
+        return f"axis={self.axis}"
+
+
+class GELU(Module):
+    """``y = x * Phi(x)`` (exact, erf), or its tanh approximation with
+    ``approximate="tanh"``; ``torch.nn.GELU``."""
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x):
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class ELU(Module):
+    """``y = x`` if ``x > 0`` else ``alpha * (exp(x) - 1)``; ``torch.nn.ELU``."""
+
+    def __init__(self, alpha=1.0):
+        super().__init__()
+        self.alpha = alpha
+
+    def forward(self, x):
+        return F.elu(x, self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}"
+
+
+class Softplus(Module):
+    """``y = log(1 + exp(beta x)) / beta`` (``x`` past ``beta x > threshold``);
+    ``torch.nn.Softplus``."""
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__()
+        self.beta = beta
+        self.threshold = threshold
+
+    def forward(self, x):
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self):
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Flatten(Module):
+    """Merge axes ``start_dim..end_dim`` into one (default: all but the batch axis);
+    ``torch.nn.Flatten``. Shape ``(N, *rest)`` -> ``(N, prod(rest))``."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, x):
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        return x.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters the container reports (``torch.nn.ModuleList``);
+    not callable itself. Held in the list ``layers``, so names read ``layers.0.weight``."""
+
+    def __init__(self, modules=()):
+        super().__init__()
+        self.layers = []
+        self.extend(modules)
+
+    def append(self, module):
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList holds Modules, got a {type(module).__name__}")
+        self.layers.append(module)
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return ModuleList(self.layers[index])
+        return self.layers[index]
+
+    def __setitem__(self, index, module):
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList holds Modules, got a {type(module).__name__}")
+        self.layers[index] = module
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __iter__(self):
+        return iter(self.layers)

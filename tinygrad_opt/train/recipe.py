@@ -282,6 +282,17 @@ def setup(config):
     return splits, scaler, model, nn.CrossEntropyLoss(), build_optimizer(config, model)
 
 
+def _check_batch_norm_batches(config, rows):
+    """Batch statistics need two samples: refuse a batch size that leaves a batch of one."""
+    size = config["batch_size"]
+    if config["norm"] == "batch" and (size == 1 or rows % size == 1):
+        good = next(size for size in range(max(config["batch_size"], 2), rows + 2)
+                    if rows % size != 1)
+        raise ValueError(f"norm 'batch' needs at least 2 samples in every batch, but batch size "
+                         f"{config['batch_size']} leaves a batch of 1 of the {rows} training rows: "
+                         f"choose another batch size (e.g. {good})")
+
+
 def run(config, progress=False, checkpoint=None, resume=None):
     """Train with the recipe and evaluate every split.
 
@@ -306,6 +317,7 @@ def run(config, progress=False, checkpoint=None, resume=None):
         if saved is not None:
             check_resume(config, saved, resume)
     splits, scaler, model, loss_fn, optimizer = setup(config)
+    _check_batch_norm_batches(config, len(splits["train"][1]))
     train_loader = data.DataLoader(*splits["train"], batch_size=config["batch_size"])
     loaders = {name: data.DataLoader(*splits[name], batch_size=1024, shuffle=False)
                for name in splits}
