@@ -41,9 +41,9 @@ def test_backward_visits_the_forward_order_reversed_with_module_names():
     with tg.trace_backward(model) as trace:
         nn.functional.cross_entropy(model(X), np.array([0, 1, 0, 1, 1])).backward()
     names = [step.name for step in trace]
-    # Dense then ReLU run as one fused node (functions.linear.LinearReLU)
-    assert names == ["CrossEntropy#1", "Linear#1", "layers.2.bias", "layers.2.weight",
-                     "LinearReLU#1", "layers.0.bias", "layers.0.weight"]
+    # inside a trace Sequential does not fuse Dense + ReLU: every textbook step shows
+    assert names == ["CrossEntropy#1", "Linear#2", "layers.2.bias", "layers.2.weight",
+                     "ReLU#1", "Linear#1", "layers.0.bias", "layers.0.weight"]
 
 
 def test_table_lists_every_step_and_the_gradients_sent():
@@ -95,3 +95,16 @@ def test_small_gradients_keep_four_significant_digits_and_scalars_print_bare():
     with tg.trace_backward(labels={w: "w"}) as trace:
         (w * w * 1e-3).sum().backward()
     assert trace[-1].name == "w" and "[2e-06 0.004]" in str(trace).splitlines()[-1]
+
+
+def test_sequential_fuses_dense_relu_outside_a_trace_only():
+    tg.manual_seed(0)
+    model = nn.Sequential(nn.Dense(3, 4), nn.ReLU(), nn.Dense(4, 2))
+    X = tg.Tensor(np.ones((5, 3)))
+    fused = model(X)
+    with tg.trace_backward(model):
+        unfused = model(X)
+    assert type(fused._ctx).__name__ == "Linear"
+    assert type(fused._ctx.parents[0]._ctx).__name__ == "LinearReLU"
+    assert type(unfused._ctx.parents[0]._ctx).__name__ == "ReLU"
+    np.testing.assert_array_equal(fused.data, unfused.data)

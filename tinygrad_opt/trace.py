@@ -169,6 +169,9 @@ def trace_backward(labels=None):
 
     Yields:
         A ``BackwardTrace``: iterate its ``BackwardStep`` rows or ``print`` it.
+
+    A forward pass run inside the block is not fused (``nn.Sequential`` runs ``Dense`` then
+    ``ReLU`` as two ops, not one ``LinearReLU``), so the trace shows every textbook step.
     """
     trace = BackwardTrace(labels)
     autograd.backward_observers.append(trace._observe)
