@@ -32,8 +32,8 @@ def mlp(out):
     tg.manual_seed(0)
     model = tg.nn.Sequential(tg.nn.Dense(4, 3), tg.nn.ReLU(), tg.nn.Dense(3, 2))
     X = tg.Tensor(np.random.default_rng(0).normal(size=(5, 4)))
-    loss = tg.nn.CrossEntropyLoss()(model(X), np.array([0, 1, 1, 0, 1]))
-    with tg.trace_backward(model) as trace:
+    with tg.trace_backward(model) as trace:  # forward inside too: Dense and ReLU stay apart
+        loss = tg.nn.CrossEntropyLoss()(model(X), np.array([0, 1, 1, 0, 1]))
         loss.backward()
     print("cross-entropy loss of a 4-3-2 MLP:\n" + str(trace) + "\n")
     tg.viz.draw_graph(loss, labels=model, path=out / "graph_mlp.png")

@@ -11,7 +11,6 @@ rule lr ∝ B (Goyal et al. 2017) compensates.
 """
 import argparse
 import pathlib
-import time
 
 import numpy as np
 
@@ -39,12 +38,12 @@ def gradient_noise(model, X, y, batch_sizes, draws, rng):
 def train(X, y, Xv, yv, batch_size, lr, epochs):
     tg.manual_seed(0)
     model = make_model()
-    start = time.perf_counter()
     history = tg.train.fit(model, tg.nn.CrossEntropyLoss(), tg.optim.SGD(model.parameters(), lr),
                            tg.data.DataLoader(X, y, batch_size=batch_size), epochs,
                            val_loader=tg.data.DataLoader(Xv, yv, batch_size=512, shuffle=False),
                            progress=False)
-    return history.history["val_accuracy"][-1], (time.perf_counter() - start) / epochs
+    # the fastest epoch: the one least slowed down by other processes on the machine
+    return history.history["val_accuracy"][-1], min(history.epoch_seconds)
 
 
 def plot(out, batch_sizes, len_data, noise, seconds, accuracy_fixed, accuracy_scaled, base):
@@ -82,7 +81,7 @@ def main():
     (X, y), (Xv, yv), _ = tg.data.train_val_test_split(X, y, val=0.2, test=0.0,
                                                        rng=np.random.default_rng(0))
     batch_sizes = [4, 16, 64, 256] if args.small else [2, 4, 8, 16, 32, 64, 128, 256, 512]
-    epochs = 1 if args.small else 5
+    epochs = 1 if args.small else 3
     tg.manual_seed(0)
     noise = gradient_noise(make_model(), X, y, batch_sizes, 5 if args.small else 30,
                            np.random.default_rng(0))

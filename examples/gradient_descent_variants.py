@@ -200,9 +200,9 @@ def main():
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("examples/figures"))
     parser.add_argument("--small", action="store_true", help="a fast run for the tests")
     args = parser.parse_args()
-    samples, epochs, steps = (64, 4, 200) if args.small else (256, 8, 1000)
+    samples, epochs = (64, 4) if args.small else (256, 8)
     plot_variants(args.out, samples, epochs)
-    plot_local_minima(args.out, steps)
+    plot_local_minima(args.out, steps=100 if args.small else 200)  # every path ends by step 80
     plot_feature_scaling(args.out, steps=30 if args.small else 60)
     plot_shuffling(args.out, epochs=2 if args.small else 4)
     print(f"wrote gd_variants.png, local_minima.png, feature_scaling.png and shuffling.png "

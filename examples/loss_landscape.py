@@ -32,7 +32,7 @@ def main():
                            progress=False)
     print(history)
     tg.viz.plot_loss_landscape(model, loss_fn, tg.Tensor(X.astype(np.float32)), y,
-                               start=initial, resolution=7 if args.small else 31, span=1.0,
+                               start=initial, resolution=7 if args.small else 25, span=1.0,
                                rng=np.random.default_rng(0), path=args.out / "loss_landscape.png",
                                title="Loss landscape of a 64-32-10 MLP on digits")
     print(f"figures written to {args.out}")

@@ -6,7 +6,9 @@
    improving and restores the best weights.
 2. The stopping rules of the notes on one training run: where a loss threshold, a
    convergence test on the moving average, a metric threshold, a step budget, a time
-   budget and early stopping would each end it (rules combine with ``|``).
+   budget and early stopping would each end it (rules combine with ``|``). Every rule
+   watches the same run (``Watch``) instead of ending a run of its own: a stopped run is
+   the same run cut short, since each one starts from the same seed.
 3. "Adaptive methods converge faster, SGD generalises better": the same MLP trained on
    500 clean digits with SGD + momentum and with Adam, training and validation loss and
    validation accuracy side by side. On this small problem (one seed) they end within one
@@ -57,21 +59,58 @@ def train(data, epochs, dropout=0.0, weight_decay=0.0, callbacks=(), make_optimi
     return history.history
 
 
+class Watch(tg.train.Callback):
+    """Runs a stopping rule on the training without letting it stop it: ``epochs`` is the
+    number of epochs the run would have had if the rule had been given to ``fit``
+    (None while the rule has not fired)."""
+
+    def __init__(self, rule):
+        self.rule, self.epochs = rule, None
+
+    def on_train_begin(self, state):
+        self.rule.on_train_begin(_Listener(state, self, 0))
+
+    def on_epoch_begin(self, state):  # a stop here ends the run after the previous epoch
+        self.rule.on_epoch_begin(_Listener(state, self, state.epoch))
+
+    def on_step_end(self, state):
+        self.rule.on_step_end(_Listener(state, self, state.epoch + 1))
+
+    def on_epoch_end(self, state):
+        self.rule.on_epoch_end(_Listener(state, self, state.epoch + 1))
+
+
+class _Listener:
+    """The training state as a watched rule sees it: ``request_stop`` only notes ``epochs``,
+    the length the stopped run would have."""
+
+    def __init__(self, state, watch, epochs):
+        self._state, self._watch, self._epochs = state, watch, epochs
+
+    def __getattr__(self, name):
+        return getattr(self._state, name)
+
+    def request_stop(self, reason):
+        if self._watch.epochs is None:
+            self._watch.epochs = self._epochs
+
+
 def plot_overfitting(out, data, epochs):
     runs = {"no regularisation": {}, "dropout 0.5": {"dropout": 0.5},
             "weight decay 0.5 (AdamW)": {"weight_decay": 0.5}}
-    stopper = tg.train.EarlyStopping(patience=10, restore_best_weights=True)
-    stopped = train(data, epochs, callbacks=[stopper])
+    stopper = Watch(tg.train.EarlyStopping(patience=10))
     figure, (loss_axes, accuracy_axes) = tg.viz.new_figure(12, 4.8, ncols=2)
     for colour, (name, options) in zip(tg.viz.PALETTE, runs.items()):
-        record = train(data, epochs, **options)
+        record = train(data, epochs, callbacks=[] if options else [stopper], **options)
         epochs_axis = np.arange(1, len(record["loss"]) + 1)
         loss_axes.plot(epochs_axis, record["loss"], "--", color=colour, lw=1)
         loss_axes.plot(epochs_axis, record["val_loss"], color=colour, label=name)
         accuracy_axes.plot(epochs_axis, record["val_accuracy"], color=colour, label=name)
-    best = int(np.argmin(stopped["val_loss"])) + 1
+        if not options:
+            stopped = record["val_loss"][:stopper.epochs or epochs]
+    best = int(np.argmin(stopped)) + 1
     for axes in (loss_axes, accuracy_axes):
-        axes.axvline(len(stopped["loss"]), color="black", ls=":",
+        axes.axvline(len(stopped), color="black", ls=":",
                      label=f"EarlyStopping(patience=10) stops, restores epoch {best}")
         axes.grid(alpha=0.3)
         axes.set_xlabel("epoch")
@@ -118,13 +157,14 @@ def plot_stopping_rules(out, data, epochs):
              "MaxDuration(0.5 s)": tg.train.MaxDuration(0.5),
              "EarlyStopping(patience=5, min_delta=1e-3)":
                  tg.train.EarlyStopping(patience=5, min_delta=1e-3)}
-    reference = train(data, epochs)
+    watches = {name: Watch(rule) for name, rule in rules.items()}
+    reference = train(data, epochs, callbacks=list(watches.values()))
     figure, axes = tg.viz.new_figure(9, 5)
     epochs_axis = np.arange(1, len(reference["loss"]) + 1)
     axes.plot(epochs_axis, reference["loss"], color="black", label="training loss")
     axes.plot(epochs_axis, reference["val_loss"], color="grey", label="validation loss")
-    for number, (colour, (name, rule)) in enumerate(zip(tg.viz.PALETTE, rules.items())):
-        stop = len(train(data, epochs, callbacks=[rule])["loss"])
+    for number, (colour, (name, watch)) in enumerate(zip(tg.viz.PALETTE, watches.items())):
+        stop = watch.epochs or epochs
         axes.axvline(stop, color=colour, lw=2, alpha=0.8, ls="-" if number % 2 else "--",
                      label=f"{name}: epoch {stop}")
     axes.set(yscale="log", xlabel="epoch", ylabel="loss",
@@ -168,9 +208,8 @@ def main():
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("examples/figures"))
     parser.add_argument("--small", action="store_true", help="a fast run for the tests")
     args = parser.parse_args()
-    epochs = 15 if args.small else 80
-    plot_overfitting(args.out, digits_split(300, label_noise=0.3), epochs)
-    plot_stopping_rules(args.out, digits_split(1000), epochs // 2)
+    plot_overfitting(args.out, digits_split(300, label_noise=0.3), 15 if args.small else 60)
+    plot_stopping_rules(args.out, digits_split(1000), 8 if args.small else 30)
     plot_sgd_vs_adam(args.out, digits_split(500), 5 if args.small else 15)
     plot_barrier(args.out, 100 if args.small else 400)
     print(f"wrote overfitting.png, stopping_rules.png, sgd_vs_adam.png and barrier.png to "

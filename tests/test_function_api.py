@@ -159,3 +159,11 @@ def test_a_bad_backward_is_an_error_naming_the_op(op, message):
     with pytest.raises(RuntimeError, match=message):
         out.sum().backward()
     assert p.grad is None
+
+
+@pytest.mark.parametrize("method", ["forward", "backward"])
+def test_a_pytorch_style_static_method_is_refused_where_the_class_is_written(method):
+    body = {"forward": lambda self, x: x, "backward": lambda self, grad: (grad,)}
+    body[method] = staticmethod(lambda ctx, x: x)
+    with pytest.raises(TypeError, match=rf"Cube\.{method} is a @staticmethod taking ctx"):
+        type("Cube", (tg.Function,), body)

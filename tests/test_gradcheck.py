@@ -104,3 +104,27 @@ def test_eps_sweep_shows_truncation_and_round_off_regimes(rng):
     assert 1e-8 <= best <= 1e-3
     assert errors[0] > 10 * errors.min()   # round-off dominates at eps = 1e-12
     assert errors[-1] > 10 * errors.min()  # truncation dominates at eps = 1e-1
+
+
+def test_report_says_how_many_failures_its_table_leaves_out_and_keeps_columns_aligned():
+    x = tg.Tensor(np.arange(1.0, 6.0).reshape(5, 1), requires_grad=True)
+    text = str(tg.check_gradients(lambda t: wrong_square(t), [x]))  # 5 fail, 20 pass
+    assert "... and 2 more failing; .failures() lists them all" in text
+    rows = [line for line in text.splitlines() if line.startswith("  input 0[")]
+    assert rows[0].startswith("  input 0[4, 0] (output [4, 0])  ")
+    assert len({line.index(" ok") if " ok" in line else line.index(" fail")
+                for line in rows}) == 1  # the status column is aligned
+
+
+@pytest.mark.parametrize("check", [tg.gradcheck, tg.check_gradients, tg.gradcheck_eps_sweep])
+def test_the_float32_warning_points_at_the_callers_line(check):
+    x = tg.Tensor(np.array([0.3], dtype=np.float32), requires_grad=True)
+    with pytest.warns(UserWarning, match="float32") as caught:
+        check(lambda t: (t * t).sum(), [x])
+    assert caught[0].filename == __file__  # was gradcheck.py, the library's own line
+
+
+def test_a_zero_d_input_is_named_without_empty_brackets():
+    report = tg.check_gradients(lambda t: wrong_square(t), [tg.Tensor(np.float64(2.0),
+                                                                      requires_grad=True)])
+    assert report.failures()[0].location == "input 0"  # was 'input 0[]'

@@ -76,6 +76,18 @@ class Function:
     # above tells it which class that is: ``tensor.py`` sets ``Function.node_type = Tensor``.
     node_type = None
 
+    def __init_subclass__(cls, **kwargs):
+        """Refuse PyTorch's ``@staticmethod forward(ctx, ...)`` where the class is defined:
+        here the op instance is the context, and the static form failed later with
+        "forward() missing 1 required positional argument"."""
+        super().__init_subclass__(**kwargs)
+        for name in ("forward", "backward"):
+            if isinstance(cls.__dict__.get(name), staticmethod):
+                raise TypeError(
+                    f"{cls.__name__}.{name} is a @staticmethod taking ctx, as in PyTorch; a "
+                    f"tg.Function is its own context: write 'def {name}(self, ...)' without "
+                    f"@staticmethod and use self.save_for_backward / self.saved_tensors")
+
     @classmethod
     def apply(cls, *inputs, **options):
         """Run this op forward on ``inputs`` and record it for backward; return a Tensor.

@@ -52,7 +52,7 @@ class ElementCheck:
     @property
     def location(self):
         """Readable position, e.g. ``layers.2.weight[3, 7]`` or ``input 0[1] (output [2])``."""
-        where = f"{self.name}[{', '.join(str(i) for i in self.index)}]"
+        where = self.name + (f"[{', '.join(str(i) for i in self.index)}]" if self.index else "")
         if self.output_index is not None:
             where += f" (output [{', '.join(str(i) for i in self.output_index)}])"
         return where
@@ -97,12 +97,18 @@ class InputReport:
         verdict = f"{len(self.failures())} FAILED" if self.failures() else "ok"
         lines = [f"{self.name} shape {self.shape}: {verdict}; max abs error "
                  f"{self.max_abs_error:.3g}, max rel error {self.max_rel_error:.3g}; "
-                 f"{len(self.elements)} derivatives, {len(self.skipped())} skipped at kinks"]
-        lines.append(f"  {'element':<28}{'analytic':>14}{'numeric':>14}{'abs error':>12}"
+                 f"{len(self.elements)} derivative{'s' * (len(self.elements) != 1)}, "
+                 f"{len(self.skipped())} skipped at kinks"]
+        shown = self.worst(3) + self.skipped()[:3]
+        width = max([len("element")] + [len(e.location) for e in shown]) + 2
+        lines.append(f"  {'element':<{width}}{'analytic':>14}{'numeric':>14}{'abs error':>12}"
                      f"{'tolerance':>12}  status")
-        for e in self.worst(3) + self.skipped()[:3]:
-            lines.append(f"  {e.location:<28}{e.analytic:>14.6g}{e.numeric:>14.6g}"
+        for e in shown:
+            lines.append(f"  {e.location:<{width}}{e.analytic:>14.6g}{e.numeric:>14.6g}"
                          f"{e.abs_error:>12.3g}{e.tolerance:>12.3g}  {e.status}")
+        hidden = len(self.failures()) - sum(e.status == "fail" for e in shown)
+        if hidden:
+            lines.append(f"  ... and {hidden} more failing; .failures() lists them all")
         return "\n".join(lines)
 
 
@@ -138,8 +144,9 @@ class GradcheckReport:
     __repr__ = __str__
 
 
-def _float64_inputs(inputs):
-    """Float64 copies of the inputs (Tensors keep requires_grad); others pass through."""
+def _float64_inputs(inputs, stacklevel):
+    """Float64 copies of the inputs (Tensors keep requires_grad); others pass through. A
+    float32 input is warned about at ``stacklevel`` (the user's call)."""
     copies = []
     for position, x in enumerate(inputs):
         if not isinstance(x, Tensor):
@@ -147,7 +154,8 @@ def _float64_inputs(inputs):
             continue
         if x.data.dtype.kind == "f" and x.data.dtype != np.float64:
             warnings.warn(f"gradcheck: input {position} is {x.data.dtype}; checking a float64 "
-                          "copy (finite differences need float64 precision)", stacklevel=3)
+                          "copy (finite differences need float64 precision)",
+                          stacklevel=stacklevel)
         dtype = np.float64 if x.data.dtype.kind == "f" else None
         copies.append(Tensor(x.data, requires_grad=x.requires_grad, dtype=dtype))
     return copies
@@ -229,12 +237,13 @@ def _check(evaluate, tensors, names, eps, atol, rtol):
     return GradcheckReport(reports, eps, atol, rtol)
 
 
-def _prepare(fn, inputs):
+def _prepare(fn, inputs, frames_to_user):
+    """``frames_to_user``: how far up the user's call is (1 = the caller of ``_prepare``)."""
     if not callable(fn):
         raise TypeError(f"gradcheck: fn must be a function of the inputs, got a "
                         f"{type(fn).__name__} (arguments: fn, inputs)")
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    copies = _float64_inputs(inputs)
+    copies = _float64_inputs(inputs, stacklevel=frames_to_user + 2)
     positions = [i for i, x in enumerate(copies) if isinstance(x, Tensor) and x.requires_grad]
     if not positions:
         raise ValueError("gradcheck: no input has requires_grad=True, nothing to check")
@@ -265,7 +274,13 @@ def check_gradients(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
         ``.max_abs_error``, ``.max_rel_error``, ``.worst()``, ``.failures()``; printing it
         shows a table per input.
     """
-    evaluate, tensors, names, positions = _prepare(fn, inputs)
+    return _input_report(fn, inputs, eps, atol, rtol)
+
+
+def _input_report(fn, inputs, eps, atol, rtol):
+    """``check_gradients``'s work, called directly by both public functions so that a
+    float32 warning points at the user's line (two frames up)."""
+    evaluate, tensors, names, positions = _prepare(fn, inputs, frames_to_user=3)
     report = _check(evaluate, tensors, names, eps, atol, rtol)
     for input_report, position in zip(report.inputs, positions):
         input_report.index = position
@@ -281,7 +296,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
         GradcheckError: on a mismatch when ``raise_exception`` (else returns False); the
             message names the input, the element index, and both values.
     """
-    report = check_gradients(fn, inputs, eps=eps, atol=atol, rtol=rtol)
+    report = _input_report(fn, inputs, eps, atol, rtol)
     if report.passed:
         return True
     if raise_exception:
@@ -324,7 +339,7 @@ def gradcheck_eps_sweep(fn, inputs, eps_values=None):
     best eps. Returns ``(eps_values, max_abs_errors)`` as arrays.
     """
     eps_values = np.logspace(-12, -1, 23) if eps_values is None else np.asarray(eps_values)
-    evaluate, tensors, _, _ = _prepare(fn, inputs)
+    evaluate, tensors, _, _ = _prepare(fn, inputs, frames_to_user=2)
     out, jacobians = _analytic_jacobians(evaluate, tensors)
     errors = np.zeros(len(eps_values))
     with autograd.no_grad():

@@ -97,14 +97,15 @@ def _copy(grad):
 
 
 def format_values(array, max_elements=4):
-    """Small arrays in full (4 significant digits), large ones as shape and L2 norm."""
+    """Small arrays in full, each value to 4 significant digits (a 0-d array as a bare
+    number), large ones as shape and L2 norm. Significant digits, not decimals, so that a
+    gradient of 1e-06 does not print as 0."""
     if array is None:
         return "-"
     array = np.asarray(array)
     if array.size <= max_elements:
-        text = np.array2string(array.ravel() if array.ndim > 1 else array, precision=4,
-                               separator=" ", suppress_small=True)
-        return text.replace("\n", "")
+        text = " ".join(f"{value:.4g}" for value in array.ravel().tolist())
+        return text if array.ndim == 0 else f"[{text}]"
     return f"{array.shape} ‖g‖={np.linalg.norm(array):.4g}"
 
 
@@ -155,7 +156,7 @@ class BackwardTrace:
         lines.insert(1, "-" * max(len(line) for line in lines))
         return "\n".join(lines)
 
-    __str__ = table
+    __str__ = __repr__ = table  # repr: a trace as a notebook cell's value shows the table
 
 
 @contextlib.contextmanager
@@ -168,6 +169,9 @@ def trace_backward(labels=None):
 
     Yields:
         A ``BackwardTrace``: iterate its ``BackwardStep`` rows or ``print`` it.
+
+    A forward pass run inside the block is not fused (``nn.Sequential`` runs ``Dense`` then
+    ``ReLU`` as two ops, not one ``LinearReLU``), so the trace shows every textbook step.
     """
     trace = BackwardTrace(labels)
     autograd.backward_observers.append(trace._observe)

@@ -190,3 +190,15 @@ def test_a_refused_load_changes_nothing(corrupt, message, rng):
     for index, entry in before["state"].items():
         for name, value in entry.items():
             np.testing.assert_array_equal(after["state"][index][name], value)
+
+
+@pytest.mark.parametrize("make", [lambda p: optim.SGD([p], lr=0.1, momentum=0.9),
+                                  lambda p: optim.Adam([p], lr=0.1)])
+def test_a_numpy_scalar_assigned_as_grad_of_a_0d_parameter_steps(make):
+    """np.ascontiguousarray made a 0-d gradient 1-d, and step() refused it as shape (1,)."""
+    param = Tensor(np.float64(1.0), requires_grad=True)
+    twin = Tensor(np.float64(1.0), requires_grad=True)
+    param.grad, twin.grad = np.float64(4.0), np.array(4.0)
+    make(param).step()
+    make(twin).step()
+    assert param.data.shape == () and param.data == twin.data != 1.0

@@ -21,7 +21,10 @@ def test_history_dict_gives_loss_and_accuracy_panels_train_vs_validation(tmp_pat
                                   RECORDS["val_loss"])
     np.testing.assert_array_equal(_line(accuracy_axes, "validation accuracy").get_ydata(),
                                   RECORDS["val_accuracy"])
-    np.testing.assert_array_equal(lr_axes.lines[0].get_ydata(), RECORDS["lr"])
+    lr_line = lr_axes.lines[0]  # epoch k's rate over (k - 1, k], not a slope between epochs
+    assert lr_line.get_drawstyle() == "steps-pre"
+    np.testing.assert_array_equal(lr_line.get_xdata(), [0, 1, 2, 3])
+    np.testing.assert_array_equal(lr_line.get_ydata(), [0.1] + RECORDS["lr"])
     assert lr_axes.get_yscale() == "log"  # the rate spans a decade
     legend = [t.get_text() for t in loss_axes.get_legend().get_texts()]
     assert legend == ["train loss", "validation loss", "learning rate"]
@@ -58,3 +61,26 @@ def test_lr_find_plot_marks_suggestion_and_minimum():
     assert suggested.get_xdata()[0] == pytest.approx(lrs[np.argmin(np.abs(np.log(lrs / 1e-3)))])
     minimum = next(line for line in axes.lines if line.get_label().startswith("minimum"))
     assert minimum.get_ydata()[0] == pytest.approx(losses.min())
+
+
+def test_per_step_series_sit_at_their_step_also_once_thinned():
+    history = tg.train.History(max_step_records=4)
+    for epoch in range(3):  # 5 steps per epoch at lr 0.1, 0.1, 0.01
+        history.step_losses += [1.0] * 5
+        history.step_lrs += [0.1 if epoch < 2 else 0.01] * 5
+        history.record_epoch(epoch, {"loss": 1.0, "lr": history.step_lrs[-1]}, 0.0)
+    assert history.step_stride == 4 and history.step_indices == [0, 4, 8, 12]
+    figure = viz.plot_history(history)
+    x = (np.array([0, 4, 8, 12]) + 1) * 3 / 15  # step i ends at epoch (i + 1) / 5
+    np.testing.assert_allclose(_line(figure.axes[0], "train loss per step").get_xdata(), x)
+    lr_line = figure.axes[1].lines[0]
+    np.testing.assert_allclose(lr_line.get_xdata(), x)
+    np.testing.assert_array_equal(lr_line.get_ydata(), [0.1, 0.1, 0.1, 0.01])
+
+
+def test_histories_draw_the_lr_as_a_staircase():
+    axes = viz.plot_histories({"step": {"lr": [0.1, 0.1, 0.03]}}, key="lr").axes[0]
+    line = axes.lines[0]
+    assert line.get_drawstyle() == "steps-pre"
+    np.testing.assert_array_equal(line.get_xdata(), [0, 1, 2, 3])
+    np.testing.assert_array_equal(line.get_ydata(), [0.1, 0.1, 0.1, 0.03])

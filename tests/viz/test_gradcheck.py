@@ -58,3 +58,19 @@ def test_eps_sweep_plot_marks_the_best_eps(rng):
     best = axes.collections[0].get_offsets()[0]
     assert best[0] == pytest.approx(eps[np.argmin(errors)])
     assert axes.get_xscale() == "log" and axes.get_yscale() == "log"
+
+
+def test_one_failure_is_counted_in_the_singular():
+    from tinygrad_opt.autograd import Function
+
+    class Wrong(Function):
+        def forward(self, x):
+            return 2 * x
+
+        def backward(self, grad):
+            return (3 * grad,)
+
+    x = tg.Tensor(np.float64(1.0), requires_grad=True)
+    report = tg.check_gradients(lambda t: Wrong.apply(t), [x])
+    assert "(1 element):" in viz.plot_gradcheck(report)._suptitle.get_text()
+    assert "1 derivative, 0 skipped" in str(report)

@@ -67,3 +67,16 @@ def test_without_start_there_is_no_line_panel(problem):
     model, loss_fn, X, y = problem
     figure = viz.plot_loss_landscape(model, loss_fn, X, y, resolution=4)
     assert sum(a.get_label() != "<colorbar>" for a in figure.axes) == 2
+
+
+def test_colorbar_labels_of_crowded_levels_differ(problem):
+    model, loss_fn, X, y = problem
+    figure = viz.plot_loss_landscape(model, loss_fn, X, y, resolution=7)
+    colorbar = next(a for a in figure.axes if a.get_label() == "<colorbar>")
+    levels = colorbar.get_yticks()
+    labels = [colorbar.yaxis.get_major_formatter()(level) for level in levels]
+    assert len(set(labels)) == len(labels), labels
+    contour_axes = figure.axes[0]
+    assert contour_axes.get_legend().get_texts()[0].get_text() == "the model's weights"
+    crowded = [2.5171, 2.5174, 2.53, 3.0]
+    assert viz.landscape._distinct_format(crowded) == "%.5g"  # 2.5171, 2.5174

@@ -104,3 +104,13 @@ def test_tensor_and_optimizer_classes_are_the_real_ones():
              "quadratic", steps=1)
     (point,) = seen[0]
     assert isinstance(point, tg.nn.Parameter) and point.dtype == np.float64
+
+
+def test_a_path_that_left_the_domain_says_so_in_the_legend():
+    paths = viz.race({"SGD lr 0.01": (optim.SGD, {"lr": 0.01}),
+                      "Adam": (optim.Adam, {"lr": 0.1})}, "rosenbrock", 50)
+    figure = viz.plot_race(paths, "rosenbrock")
+    labels = [text.get_text() for text in figure.axes[1].get_legend().get_texts()]
+    assert labels == [f"SGD lr 0.01 (left the domain at step {len(paths['SGD lr 0.01']) - 1})",
+                      "Adam"]
+    assert len(paths["SGD lr 0.01"]) < 10

@@ -53,3 +53,17 @@ def test_overlay_draws_all_schedules_on_one_axes_with_a_legend():
     axes = figure.axes[0]
     assert len(axes.lines) == 2
     assert [t.get_text() for t in axes.get_legend().get_texts()] == ["a", "b"]
+
+
+def test_a_scheduler_factory_with_another_argument_name_is_explained():
+    with pytest.raises(TypeError, match="must name its one argument 'optimizer'"):
+        viz.schedule_values(lambda opt: tg.optim.lr_scheduler.StepLR(opt, 10), 5)
+
+
+def test_highlighting_a_name_that_is_not_drawn_is_an_error_listing_the_names():
+    schedules = {"constant": lambda step: 0.1, "halving": lambda step: 0.1 * 0.5 ** step}
+    with pytest.raises(ValueError, match=r"\['SGDR'\].*known: \['constant', 'halving'\]"):
+        viz.plot_lr_schedule(schedules, 5, highlight=("SGDR",))
+    figure = viz.plot_lr_schedule(schedules, 5, highlight="halving")  # one name as a string
+    assert figure.axes[1].get_title() == "halving"
+    assert figure.axes[1].lines[0].get_linewidth() == 2.2

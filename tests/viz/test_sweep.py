@@ -63,3 +63,15 @@ def test_save_sweep_figures_draws_each_numeric_option_that_varies(tmp_path):
     rows = ROWS + [_row("sgd", 0.1, seed, 0.25, batch_size=128) for seed in (0, 1)]
     names = [path.name for path in viz.save_sweep_figures(rows, tmp_path)]
     assert names == ["val_loss_vs_lr.png", "val_loss_vs_batch_size.png"]
+
+
+def test_a_mean_above_the_clipped_loss_axis_is_marked_with_its_value():
+    rows = ROWS + [_row("rmsprop", lr, seed, value) for lr, value in ((0.01, 0.5), (1.0, 900.0))
+                   for seed in (0, 1)]
+    axes = viz.plot_sweep(rows, "lr").axes[0]
+    assert axes.get_ylim()[1] == 100 * 0.2  # the axis stops at 100x the lowest mean
+    marks = [line for line in axes.lines if line.get_marker() == "^" and len(line.get_xdata())]
+    assert len(marks) == 1 and list(marks[0].get_xdata()) == [1.0]
+    assert [text.get_text() for text in axes.texts] == ["900"]
+    labels = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert "mean above the axis (value written)" in labels

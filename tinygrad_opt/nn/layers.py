@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from .. import _convert
+from .. import _convert, autograd
 from ..functions.linear import LinearReLU
 from ..tensor import Tensor
 from . import functional as F
@@ -99,7 +99,9 @@ class Sequential(Module):
     modules. They are held in the list ``layers``, so parameter names read
     ``layers.0.weight``. A ``Dense`` followed by a ``ReLU`` (exactly these classes, not
     subclasses) runs as one fused op, ``Dense.forward(x, relu=True)``: same numbers, one
-    graph node (``LinearReLU``) and one array fewer per layer.
+    graph node (``LinearReLU``) and one array fewer per layer. While ``tg.trace_backward``
+    records, nothing is fused, so that a trace shows the ``Linear`` and ``ReLU`` steps of
+    the textbook.
     """
 
     def __init__(self, *modules):
@@ -112,9 +114,10 @@ class Sequential(Module):
 
     def forward(self, x):
         layers, index = self.layers, 0
+        fuse = not autograd.backward_observers  # a trace is recording: show every step
         while index < len(layers):
             layer = layers[index]
-            if (type(layer) is Dense and index + 1 < len(layers)
+            if (fuse and type(layer) is Dense and index + 1 < len(layers)
                     and type(layers[index + 1]) is ReLU):
                 x = layer(x, relu=True)
                 index += 2

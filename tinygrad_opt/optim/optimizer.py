@@ -265,7 +265,7 @@ class Optimizer:
 def _checked_grad(param):
     """``param.grad`` as a contiguous array of the parameter's dtype (a converted copy when
     the user assigned another dtype or layout: the user's array is never written)."""
-    grad = np.ascontiguousarray(param.grad, dtype=param.data.dtype)
+    grad = np.asarray(param.grad, dtype=param.data.dtype, order="C")  # 0-d stays 0-d
     if grad.shape != param.data.shape:
         raise ValueError(f"{describe(param)} has a grad of shape {grad.shape}")
     return grad

@@ -5,20 +5,20 @@ in place, performing the same floating-point operations in the same order (Pytho
 "weak" scalars under NumPy 2, so float32 arrays stay float32). It also returns every
 intermediate of the update, in order, under the names of ``FORMULAS``; that is what
 ``Optimizer.explain`` prints (``UPDATE_FORMULAS`` gives each rule's last line, the new
-``param``). Tests compare the kernels with these functions, and benchmarks
-time them as the NumPy baseline.
+``param``; ``RULE_FORMULAS`` the lines one rule writes with its own option names). Tests
+compare the kernels with these functions, and benchmarks time them as the NumPy baseline.
 """
 import numpy as np
 
 FORMULAS = {
     "decayed_grad": "g = grad + weight_decay * param",
+    "plain_grad": "g = grad  (decoupled: weight decay acted on param instead)",
     "decoupled_param": "param = param * (1 - lr * weight_decay)",
     "momentum_buffer": "b = g on the first step, else momentum * b + (1 - dampening) * g",
     "direction": "d = g + momentum * b (nesterov), else d = b",
     "clr": "clr = lr / (1 + (step - 1) * lr_decay)",
     "sum": "sum = sum + g^2",
     "std": "std = sqrt(sum) + eps",
-    "square_avg": "v = decay * v + (1 - decay) * g^2",
     "std_grad": "std = sqrt(v + eps)",
     "std_delta": "rms_delta = sqrt(u + eps)",
     "delta": "delta = rms_delta / std * g",
@@ -31,7 +31,7 @@ FORMULAS = {
     "exp_avg": "m = m + (1 - beta1) * (g - m)  (= beta1 m + (1 - beta1) g)",
     "exp_avg_sq": "v = beta2 * v + (1 - beta2) * g^2",
     "max_exp_avg_sq": "v_max = max(v_max, v)  (amsgrad)",
-    "denom": "denom = sqrt(v) / sqrt(bc2) + eps",
+    "denom": "denom = sqrt(v) / sqrt(bc2) + eps  (v_max in place of v with amsgrad)",
     "exp_inf": "u = max(beta2 * u, |g| + eps)",
     "mu": "mu = beta1 * (1 - 0.5 * 0.96^(step * momentum_decay))",
     "mu_next": "mu_next = beta1 * (1 - 0.5 * 0.96^((step + 1) * momentum_decay))",
@@ -39,6 +39,18 @@ FORMULAS = {
     "nadam_denom": "denom = sqrt(v / bc2) + eps",
     "grad_coef": "c_g = lr * (1 - mu) / (1 - mu_product)",
     "avg_coef": "c_m = lr * mu_next / (1 - mu_product * mu_next)",
+}
+
+RULE_FORMULAS = {
+    "adadelta_update": {
+        "square_avg": "v = rho * v + (1 - rho) * g^2",
+        "std_delta": "rms_delta = sqrt(acc_delta + eps)",
+        "acc_delta": "acc_delta = rho * acc_delta + (1 - rho) * delta^2",
+    },
+    "rmsprop_update": {
+        "square_avg": "v = alpha * v + (1 - alpha) * g^2",
+        "momentum_buffer": "b = momentum * b + g / avg",
+    },
 }
 
 UPDATE_FORMULAS = {
@@ -135,10 +147,9 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, lr, beta
     if decoupled_weight_decay and weight_decay != 0:
         param *= 1.0 - lr * weight_decay
         steps["decoupled_param"] = param.copy()
-        g = grad.copy()
+        steps["plain_grad"] = g = grad.copy()
     else:
-        g = _decayed(grad, param, weight_decay)
-    steps["decayed_grad"] = g
+        steps["decayed_grad"] = g = _decayed(grad, param, weight_decay)
     steps["bias_correction1"] = bias_correction1 = 1.0 - beta1 ** step
     steps["bias_correction2"] = bias_correction2 = 1.0 - beta2 ** step
     steps["step_size"] = step_size = lr / bias_correction1

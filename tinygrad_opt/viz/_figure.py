@@ -29,6 +29,22 @@ def new_blank_figure(width, height):
     return plt.figure(figsize=(width, height), layout="constrained")
 
 
+def _release_in_jupyter(figure):
+    """Under Jupyter's inline backend, hand ``figure`` over to the caller alone.
+
+    The inline backend draws every figure pyplot still holds at the end of a cell, and the
+    returned Figure, as the cell's value, is drawn as well: each picture appeared twice.
+    Closing it in pyplot leaves one picture, the cell's value (``display(fig)`` shows an
+    assigned one). Other backends keep it open, so ``plt.show()`` works in scripts.
+    """
+    import matplotlib
+
+    if "inline" in matplotlib.get_backend():
+        import matplotlib.pyplot as plt
+
+        plt.close(figure)
+
+
 def finish(figure, path=None, dpi=DPI):
     """Save ``figure`` to ``path`` (parent folders created) when one is given; return it.
 
@@ -36,6 +52,7 @@ def finish(figure, path=None, dpi=DPI):
     quantizer keeps every line colour and makes plot PNGs 3-5 times smaller (the committed
     figures stay under ~150 KB). Other formats, or no Pillow, use ``savefig`` directly.
     """
+    _release_in_jupyter(figure)
     if path is None:
         return figure
     path = pathlib.Path(path)

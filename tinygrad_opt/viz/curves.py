@@ -9,10 +9,20 @@ from ._figure import PALETTE, finish, new_figure
 
 
 def _records(history):
-    """``(per-epoch dict, step losses)`` from a ``train.History`` or a plain dict."""
-    if hasattr(history, "history"):
-        return history.history, list(getattr(history, "step_losses", []))
-    return dict(history), []
+    """The per-epoch dict of a ``train.History`` or a plain dict."""
+    return history.history if hasattr(history, "history") else dict(history)
+
+
+def _step_series(history, epochs):
+    """``(x, losses, lrs)`` of a History's per-step records on the epoch axis: step i
+    (0-based) of T steps in E epochs ends at x = (i + 1) E / T, also once the series are
+    thinned to every s-th step. Empty for a plain dict."""
+    losses = list(getattr(history, "step_losses", []))
+    if not losses or not epochs:
+        return np.zeros(0), [], []
+    steps = np.asarray(history.step_indices, dtype=float)
+    total = max(history.steps_thinned, len(losses))
+    return (steps + 1) * epochs / total, losses, list(history.step_lrs)
 
 
 def _metric_names(records):
@@ -22,11 +32,10 @@ def _metric_names(records):
                     and name != "val_loss" and name[4:] not in names]
 
 
-def _draw_loss(axes, records, step_losses, log):
+def _draw_loss(axes, records, step_x, step_losses, log):
     epochs = np.arange(1, len(records.get("loss", [])) + 1)
-    if step_losses and len(epochs):
-        fraction = np.arange(1, len(step_losses) + 1) * len(epochs) / len(step_losses)
-        axes.plot(fraction, step_losses, color=PALETTE[0], alpha=0.25, linewidth=0.8,
+    if step_losses:
+        axes.plot(step_x, step_losses, color=PALETTE[0], alpha=0.25, linewidth=0.8,
                   label="train loss per step")
     if "loss" in records:
         axes.plot(epochs, records["loss"], "o-", color=PALETTE[0], label="train loss")
@@ -39,11 +48,20 @@ def _draw_loss(axes, records, step_losses, log):
     axes.grid(True, alpha=0.3)
 
 
-def _draw_lr(axes, records):
-    """The learning rate on a twin axis of ``axes`` (log scale when it spans a decade)."""
-    lrs = np.asarray(records["lr"], dtype=float)
+def _draw_lr(axes, records, step_x, step_lrs):
+    """The learning rate on a twin axis of ``axes`` (log scale when it spans a decade).
+
+    A rate holds over the steps that used it, so it is drawn as a staircase: per step when
+    the history has them (one-cycle and warm-up change it within an epoch), else epoch k's
+    rate over (k - 1, k], the same span as the epoch's training loss drawn at x = k.
+    """
+    if len(step_lrs):
+        x, lrs = step_x, np.asarray(step_lrs, dtype=float)
+    else:
+        lrs = np.asarray(records["lr"], dtype=float)
+        x, lrs = np.arange(len(lrs) + 1), np.concatenate([lrs[:1], lrs])
     twin = axes.twinx()
-    twin.plot(np.arange(1, len(lrs) + 1), lrs, ":", color="grey", linewidth=1.5,
+    twin.plot(x, lrs, ":", drawstyle="steps-pre", color="grey", linewidth=1.5,
               label="learning rate")
     if lrs.min() > 0 and lrs.max() / lrs.min() > 10:
         twin.set_yscale("log")
@@ -68,15 +86,17 @@ def plot_history(history, log_loss=False, title=None, path=None):
         the learning rate dotted grey on the right axis) and one panel per metric (train
         solid, validation dashed).
     """
-    records, step_losses = _records(history)
+    records = _records(history)
+    step_x, step_losses, step_lrs = _step_series(history, len(records.get("loss", [])))
     metrics = _metric_names(records)
     figure, panels = new_figure(5.2 * (1 + len(metrics)), 3.8, ncols=1 + len(metrics),
                                 squeeze=False)
     loss_axes = panels[0, 0]
-    _draw_loss(loss_axes, records, step_losses, log_loss)
+    _draw_loss(loss_axes, records, step_x, step_losses, log_loss)
     handles, labels = loss_axes.get_legend_handles_labels()
     if "lr" in records:
-        lr_handles, lr_labels = _draw_lr(loss_axes, records).get_legend_handles_labels()
+        lr_handles, lr_labels = _draw_lr(loss_axes, records, step_x,
+                                         step_lrs).get_legend_handles_labels()
         handles, labels = handles + lr_handles, labels + lr_labels
     loss_axes.legend(handles, labels, fontsize=8, loc="best")
     loss_axes.set_title("Loss")
@@ -114,8 +134,11 @@ def plot_histories(histories, key="loss", log=True, xlabel="epoch", ymax=None, t
     """
     figure, axes = new_figure(6.5, 4.2)
     for colour, (name, history) in zip(PALETTE, histories.items()):
-        values = _records(history)[0].get(key)
-        if values:
+        values = _records(history).get(key)
+        if values and key == "lr":  # a staircase, as in plot_history: epoch k's rate on (k-1, k]
+            axes.plot(np.arange(len(values) + 1), [values[0]] + list(values), "-",
+                      drawstyle="steps-pre", color=colour, label=name)
+        elif values:
             axes.plot(np.arange(1, len(values) + 1), values, "o-" if len(values) < 60 else "-",
                       markersize=3, color=colour, label=name)
     axes.set_yscale("log" if log else "linear")

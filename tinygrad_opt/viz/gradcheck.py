@@ -56,7 +56,8 @@ def plot_gradcheck(report, path=None):
     strip.set_ylabel("error / (atol + rtol·|numeric|)")
     strip.set_title("Each derivative: error / tolerance")
     strip.legend(fontsize=8, loc="best")
-    verdict = "passed" if report.passed else f"FAILED ({len(report.failures())} elements)"
+    count = len(report.failures())
+    verdict = "passed" if report.passed else f"FAILED ({count} element{'s' * (count != 1)})"
     figure.suptitle(f"Gradient check {verdict}: eps={report.eps:g}, atol={report.atol:g}, "
                     f"rtol={report.rtol:g}")
     return finish(figure, path)

@@ -138,6 +138,16 @@ def _draw_line(axes, alphas, losses):
     axes.legend(fontsize=8)
 
 
+def _distinct_format(levels):
+    """The shortest ``%.Ng`` (N >= 3) that writes neighbouring contour levels differently:
+    log-spaced levels crowd near the minimum (2.517, 2.521, ... printed 2.52, 2.52)."""
+    for digits in range(3, 9):
+        labels = [f"{level:.{digits}g}" for level in levels]
+        if len(set(labels)) == len(labels):
+            break
+    return f"%.{digits}g"
+
+
 def _draw_plane(contour_axes, surface_axes, a_values, b_values, losses):
     from matplotlib.colors import BoundaryNorm
 
@@ -146,8 +156,9 @@ def _draw_plane(contour_axes, surface_axes, a_values, b_values, losses):
     filled = contour_axes.contourf(A, B, losses, levels=levels, cmap="viridis", extend="both",
                                    norm=BoundaryNorm(levels, 256, extend="both"))
     contour_axes.contour(A, B, losses, levels=levels, colors="white", linewidths=0.4)
-    contour_axes.plot(0, 0, "*", color="red", markersize=12, label="trained weights")
-    contour_axes.figure.colorbar(filled, ax=contour_axes, label="loss", format="%.3g")
+    contour_axes.plot(0, 0, "*", color="red", markersize=12, label="the model's weights")
+    contour_axes.figure.colorbar(filled, ax=contour_axes, label="loss",
+                                 format=_distinct_format(levels))
     contour_axes.set_xlabel("direction δ")
     contour_axes.set_ylabel("direction η")
     contour_axes.set_title("2-D slice (filter-normalised)")

@@ -101,12 +101,23 @@ def _draw_surface(axes, surface, resolution=300, lines=True):
     axes.set_ylabel("y")
 
 
+def _left_domain(points, surface):
+    """True when the path ends outside the plotting domain widened by half its size on each
+    side: ``optimizer_path`` stopped it there (diverged, or ran down a saddle)."""
+    low, high = np.array([surface.xlim, surface.ylim], dtype=float).T
+    margin = (high - low) / 2
+    return bool(np.any(points[-1] < low - margin) or np.any(points[-1] > high + margin))
+
+
 def _draw_losses(axes, paths, surface, colours):
-    """f along each path against the step; f - f* on a log axis when f* is known."""
+    """f along each path against the step; f - f* on a log axis when f* is known. A path
+    stopped because it left the domain says so in the legend, with its step count."""
     for (name, points), colour in zip(paths.items(), colours):
         values = surface.value(points[:, 0], points[:, 1])
         if surface.minimum_value is not None:
             values = np.maximum(values - surface.minimum_value, 1e-16)
+        if _left_domain(points, surface):
+            name = f"{name} (left the domain at step {len(points) - 1})"
         axes.plot(np.arange(len(values)), values, color=colour, label=name)
     if surface.minimum_value is not None:
         axes.set_yscale("log")

@@ -54,7 +54,13 @@ def schedule_values(spec, steps, base_lr=0.1):
             optimizer.step()  # no gradient, so no update: the order a training loop keeps
             scheduler.step()
         return np.array(values, dtype=float)
-    return np.array([spec(step) for step in range(steps)], dtype=float)
+    try:
+        first = spec(0)
+    except Exception as error:
+        raise TypeError(f"schedule {spec!r} failed when called with the step 0 ({error}); a "
+                        "function that builds a scheduler must name its one argument "
+                        "'optimizer', e.g. lambda optimizer: StepLR(optimizer, 30)") from error
+    return np.array([first] + [spec(step) for step in range(1, steps)], dtype=float)
 
 
 def plot_lr_schedule(schedules, steps, base_lr=0.1, highlight=(), columns=3, log=False,
@@ -78,6 +84,12 @@ def plot_lr_schedule(schedules, steps, base_lr=0.1, highlight=(), columns=3, log
     """
     if not isinstance(schedules, dict):
         schedules = {"schedule": schedules}
+    if isinstance(highlight, str):
+        highlight = (highlight,)
+    unknown = [name for name in highlight if name not in schedules]
+    if unknown:
+        raise ValueError(f"plot_lr_schedule: highlight names {unknown} are not schedules; "
+                         f"known: {list(schedules)}")
     rows = -(-len(schedules) // columns)
     figure, grid = new_figure(3.6 * columns, 2.3 * rows + 0.5, nrows=rows, ncols=columns,
                               sharex=True, squeeze=False)

@@ -88,7 +88,7 @@ def plot_sweep(rows, option="lr", metric="val_loss", by="optimizer", log_x=None,
         figure, axes = new_figure(6.5 if len(lines) <= 6 else 9.0, 4.2)
     else:
         figure = axes.figure
-    lowest = math.inf
+    lowest, drawn = math.inf, []
     for colour, (label, points) in zip(PALETTE * 4, lines.items()):
         measured = sorted(x for x, values in points.items() if values)
         seeds = max((len(points[x]) for x in measured), default=0)
@@ -100,12 +100,22 @@ def plot_sweep(rows, option="lr", metric="val_loss", by="optimizer", log_x=None,
                           [max(points[x]) for x in measured], color=colour, alpha=0.2,
                           linewidth=0)
         lowest = min([lowest, *means])
+        drawn.append((colour, measured, means))
         if label in failures:
             axes.plot(failures[label], [0.97] * len(failures[label]), "x", color=colour,
                       markersize=8, transform=axes.get_xaxis_transform(), clip_on=False)
     if any(failures.values()):
         axes.plot([], [], "x", color="grey", label="diverged or failed (any seed)")
-    _axes_style(axes, log_x, log_y, metric, lowest, outside_legend=len(lines) > 6)
+    axes.set_xscale("log" if log_x else "linear")
+    axes.set_yscale("log" if log_y else "linear")
+    if log_y and metric.endswith("loss") and math.isfinite(lowest) and lowest > 0:
+        axes.set_ylim(top=min(axes.get_ylim()[1], 100 * lowest))
+        _mark_above(axes, drawn)
+    axes.grid(True, which="major", alpha=0.3)
+    if len(lines) > 6:
+        axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    else:
+        axes.legend(fontsize=8, loc="best")
     if log_x and option != "lr":  # batch sizes read better as 16, 64, 256 than as 10^k
         axes.set_xticks(xs, [f"{x:g}" for x in xs], minor=False)
         axes.set_xticks([], minor=True)
@@ -115,18 +125,19 @@ def plot_sweep(rows, option="lr", metric="val_loss", by="optimizer", log_x=None,
     return finish(figure, path)
 
 
-def _axes_style(axes, log_x, log_y, metric, lowest, outside_legend):
-    if log_x:
-        axes.set_xscale("log")
-    if log_y:
-        axes.set_yscale("log")
-        if metric.endswith("loss") and math.isfinite(lowest) and lowest > 0:
-            axes.set_ylim(top=min(axes.get_ylim()[1], 100 * lowest))
-    axes.grid(True, which="major", alpha=0.3)
-    if outside_legend:
-        axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    else:
-        axes.legend(fontsize=8, loc="best")
+def _mark_above(axes, drawn):
+    """A mean above the clipped loss axis as a triangle on the top edge with its value
+    written beside it: the line ran off the picture with nothing saying where it went."""
+    top = axes.get_ylim()[1]
+    above = [(colour, x, mean) for colour, measured, means in drawn
+             for x, mean in zip(measured, means) if mean > top]
+    for colour, x, mean in above:
+        axes.plot([x], [0.93], "^", color=colour, markersize=7, clip_on=False,
+                  transform=axes.get_xaxis_transform())
+        axes.annotate(f"{mean:.3g}", (x, 0.93), xycoords=axes.get_xaxis_transform(),
+                      xytext=(5, -3), textcoords="offset points", fontsize=7, color=colour)
+    if above:
+        axes.plot([], [], "^", color="grey", label="mean above the axis (value written)")
 
 
 def save_sweep_figures(rows, out, metric="val_loss"):
