@@ -184,3 +184,27 @@ def test_comparison_casts_for_accuracy_idioms():
 def test_size_is_numpys_int_and_pytorchs_call():
     x = tg.Tensor(np.zeros((2, 3)))
     assert x.size == 6 and x.size() == (2, 3) and x.size(-1) == 3 and x.size(0) == 2
+
+
+def test_inplace_methods_update_without_a_graph_and_refuse_in_one():
+    w = _leaf([1.0, 2.0])
+    (w * w).sum().backward()
+    with tg.no_grad():
+        assert w.sub_(w.grad, alpha=0.5) is w  # w - 0.5 * 2w = 0
+        np.testing.assert_array_equal(w.data, [0.0, 0.0])
+        w.add_(np.array([3.0, -3.0])).mul_(2).div_(4).clamp_(min=-1.0)
+        np.testing.assert_array_equal(w.data, [1.5, -1.0])
+        w.copy_(np.array([5.0, 6.0]))
+    np.testing.assert_array_equal(w.data, [5.0, 6.0])
+    with pytest.raises(RuntimeError, match="add_"):
+        w.add_(1.0)
+    with pytest.raises(RuntimeError, match="in-place"):
+        (w * 2).mul_(3.0)  # a result of ops: refused, not silently left unchanged
+
+
+def test_new_factories_keep_dtype_and_mT_swaps_last_axes():
+    x = tg.Tensor(np.zeros((2, 3, 4)))
+    assert x.new_zeros(2, 2).dtype == np.float64 and x.new_ones((3,)).data.tolist() == [1, 1, 1]
+    assert x.new_full((1,), 7).data.tolist() == [7.0] and x.new_tensor([1, 2]).dtype == np.float64
+    assert x.mT.shape == (2, 4, 3)
+    assert tg.gradcheck(lambda t: t.mT * 2, [_leaf(np.ones((2, 3, 4)))])
