@@ -8,8 +8,9 @@ from .gradcheck import (GradcheckError, check_gradients, check_model_gradients, 
                         gradcheck_eps_sweep)
 from .tensor import Tensor, concatenate, stack
 from .tensor import concatenate as cat
-from . import _tensor_extras
-from ._tensor_extras import allclose, is_tensor, isfinite, isinf, isnan, where
+from . import _torch_functions
+from ._tensor_extras import where
+from ._torch_functions import allclose, is_tensor, isfinite, isinf, isnan
 from .trace import trace_backward
 # Last, so that ``tg.tensor`` is the factory function (as ``torch.tensor``), not the module.
 from .factories import (arange, empty, eye, from_numpy, full, full_like, linspace, ones,
@@ -19,5 +20,5 @@ from .factories import (arange, empty, eye, from_numpy, full, full_like, linspac
 from ._version import __version__
 
 # PyTorch's module-level spelling of Tensor methods: tg.exp(x), tg.sum(x, dim=1), tg.matmul(a, b)
-globals().update({name: function for name, function in _tensor_extras.FUNCTIONS.items()
+globals().update({name: function for name, function in _torch_functions.FUNCTIONS.items()
                   if name not in globals()})

@@ -10,7 +10,6 @@ Tensors cut from the graph, as comparisons do. ``where`` is also a module-level 
 import numpy as np
 
 from . import _convert, autograd
-from ._arraylike import as_mask
 from .functions import elementwise, reduction, shape
 
 
@@ -67,58 +66,6 @@ def _split_sizes(length, split_size_or_sections, axis):
         raise ValueError(f"split: sections {sizes} sum to {sum(sizes)}, but axis {axis} has "
                          f"size {length}")
     return sizes
-
-
-def allclose(input, other, rtol=1e-5, atol=1e-8, equal_nan=False):
-    """``|input - other| <= atol + rtol * |other|`` everywhere (a Python bool)."""
-    return bool(np.allclose(_data(input), _data(other), rtol=rtol, atol=atol,
-                            equal_nan=equal_nan))
-
-
-def isnan(input):
-    """Boolean array, true at NaN (no grad, as comparisons)."""
-    return as_mask(np.isnan(_data(input)))
-
-
-def isinf(input):
-    """Boolean array, true at +-inf."""
-    return as_mask(np.isinf(_data(input)))
-
-
-def isfinite(input):
-    """Boolean array, true where neither NaN nor infinite."""
-    return as_mask(np.isfinite(_data(input)))
-
-
-def is_tensor(obj):
-    """Whether ``obj`` is a Tensor."""
-    return isinstance(obj, autograd.Function.node_type)
-
-
-# ``tg.exp(x)``, ``tg.sum(x, dim=1)``, ``tg.matmul(a, b)``...: PyTorch's module-level spelling
-# of each method below, with ``x`` lifted to a Tensor when it is an array or number (exported
-# by the package's ``__init__``; kept out of this module's globals, where they would shadow
-# the builtins sum/max/min/abs/round/pow).
-METHOD_FUNCTIONS = (
-    "abs", "neg", "exp", "exp2", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt",
-    "square", "reciprocal", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sign", "floor",
-    "ceil", "round", "trunc", "pow", "clamp", "clip", "maximum", "minimum", "lerp",
-    "sum", "mean", "var", "std", "norm", "prod", "cumsum", "logsumexp", "amax", "amin",
-    "max", "min", "argmax", "argmin", "softmax", "log_softmax",
-    "matmul", "mm", "bmm", "dot", "outer", "reshape", "flatten", "squeeze", "unsqueeze",
-    "transpose", "permute", "flip", "split", "chunk", "unbind", "gather", "index_select",
-    "masked_fill", "tril", "triu", "numel")
-
-
-def _method_function(name):
-    def function(input, *args, **kwargs):
-        return getattr(_lift(input), name)(*args, **kwargs)
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = f"``x.{name}(...)`` as a function of ``x`` (``torch.{name}``)."
-    return function
-
-
-FUNCTIONS = {name: _method_function(name) for name in METHOD_FUNCTIONS}
 
 
 class TensorExtras:
@@ -454,87 +401,6 @@ class TensorExtras:
     def int(self):
         """This tensor as int32, cut from the graph (PyTorch's ``int``)."""
         return self.astype(np.int32)
-
-    # ----- in place (refused where it would corrupt a recorded graph) -------------------
-    def __setitem__(self, index, value):
-        """``self[index] = value`` in place, on data that no recorded graph uses: a tensor
-        without grad, or any tensor inside ``no_grad``. With grad recording it is refused
-        (RuntimeError), since ops already recorded on this tensor would get a wrong gradient;
-        ``tg.where``/``masked_fill`` build the changed tensor as a new one instead."""
-        node = autograd.Function.node_type
-        recorded = self.requires_grad or (isinstance(value, node) and value.requires_grad)
-        if recorded and autograd.is_grad_enabled():
-            raise RuntimeError("item assignment (x[index] = value) on a tensor in a recorded "
-                               "graph; build the new tensor with tg.where(mask, value, x) or "
-                               "x.masked_fill(mask, value), or assign under tg.no_grad()")
-        if isinstance(index, tuple):
-            index = tuple(_data(part) for part in index)
-        self.data[_data(index)] = _data(value)
-
-    def zero_(self):
-        """Set every element to 0 in place; returns self."""
-        return self.fill_(0)
-
-    def fill_(self, value):
-        """Set every element to ``value`` in place; returns self. Refused (RuntimeError) on
-        a tensor that requires grad while grad mode is on, as the in-place operators are."""
-        self._check_inplace("fill_/zero_")
-        self.data[...] = _data(value)
-        return self
-
-    def _check_inplace(self, name):
-        if self.requires_grad and autograd.is_grad_enabled():
-            raise RuntimeError(f"in-place {name} on a tensor that requires grad; wrap it in "
-                               f"`with tg.no_grad():` (parameter updates) or use the "
-                               f"out-of-place form")
-
-    def _update_(self, name, ufunc, other, alpha=1):
-        self._check_inplace(name)
-        other = _data(other)
-        ufunc(self.data, other if alpha == 1 else np.multiply(other, alpha), out=self.data,
-              casting="same_kind")
-        return self
-
-    def add_(self, other, *, alpha=1):
-        """``self += alpha * other`` in place (no graph: under ``no_grad`` or without grad)."""
-        return self._update_("add_", np.add, other, alpha)
-
-    def sub_(self, other, *, alpha=1):
-        """``self -= alpha * other`` in place (no graph)."""
-        return self._update_("sub_", np.subtract, other, alpha)
-
-    def mul_(self, other):
-        """``self *= other`` in place (no graph)."""
-        return self._update_("mul_", np.multiply, other)
-
-    def div_(self, other):
-        """``self /= other`` in place (no graph)."""
-        return self._update_("div_", np.divide, other)
-
-    def clamp_(self, min=None, max=None):
-        """Clip to ``[min, max]`` in place (no graph)."""
-        self._check_inplace("clamp_")
-        np.clip(self.data, min, max, out=self.data)
-        return self
-
-    def copy_(self, source):
-        """Overwrite the values with ``source`` (broadcast) in place (no graph)."""
-        return self.fill_(source)
-
-    # ----- new tensors like this one (dtype kept, no graph) ------------------------------
-    def new_tensor(self, data):
-        """A tensor of ``data`` in this tensor's dtype."""
-        return autograd.Function.node_type(data, dtype=self.dtype)
-
-    def new_zeros(self, *sizes):
-        return self.new_full(_sizes(sizes), 0)
-
-    def new_ones(self, *sizes):
-        return self.new_full(_sizes(sizes), 1)
-
-    def new_full(self, size, fill_value):
-        """A tensor of shape ``size`` filled with ``fill_value``, in this tensor's dtype."""
-        return _wrap(np.full(size, fill_value, dtype=self.dtype))
 
     @property
     def mT(self):

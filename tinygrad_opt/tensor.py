@@ -6,14 +6,16 @@ Python floats and lists of them become float32; NumPy arrays keep their dtype (f
 stays float64); mixing dtypes promotes as PyTorch does (``_apply`` applies the rules of
 ``_convert``). Only floating-point tensors can require gradients.
 A Tensor is accepted wherever NumPy wants an array (``np.asarray(t)``, ``np.mean(t)``).
-More of PyTorch's methods (``std``, ``norm``, ``gather``, ``zero_``...) come from the mix-in
-``_tensor_extras.TensorExtras``; the array-side ones (``shape``, ``item``) from ``ArrayLike``.
+More of PyTorch's methods come from two mix-ins: ``_tensor_extras.TensorExtras`` (``std``,
+``norm``, ``gather``...) and ``_tensor_inplace.TensorInPlace`` (``zero_``, ``add_``,
+``x[i] = v``, ``new_zeros``...); the array-side ones (``shape``, ``item``) from ``ArrayLike``.
 """
 import numpy as np
 
 from . import _apply, _convert, autograd
 from ._arraylike import ArrayLike
 from ._tensor_extras import TensorExtras
+from ._tensor_inplace import TensorInPlace
 from .functions import arithmetic, elementwise, linear, reduction, shape, softmax
 
 
@@ -24,7 +26,7 @@ def _check_float(array):
             f"{array.dtype}; convert it first, e.g. Tensor(data, dtype=np.float32)")
 
 
-class Tensor(TensorExtras, ArrayLike):
+class Tensor(TensorExtras, TensorInPlace, ArrayLike):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Args:
