@@ -249,3 +249,66 @@ def test_reductions_over_a_size_one_axis():
     assert x.cumsum(0).tolist() == [[-2.0, 3.0]]
     with pytest.raises(TypeError, match="one int"):
         x.prod((0, 1))
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: x.split(2, dim=2), lambda x: x.unbind(-3), lambda x: x.chunk(2, 2),
+    lambda x: x.index_select(2, np.array([0])), lambda x: x.gather(-3, np.array([[0]])),
+    lambda x: x.flip(2)])
+def test_out_of_range_dim_raises_instead_of_wrapping(call):
+    # dim % ndim used to turn dim=2 of a 2-D tensor into axis 0, silently
+    with pytest.raises(IndexError, match="out of range for 2 axes"):
+        call(tg.Tensor(np.zeros((3, 4))))
+
+
+@pytest.mark.parametrize("index", [[-1], [3]])
+def test_index_select_refuses_negative_and_too_large_indices(index):
+    # PyTorch raises; NumPy indexing wrapped -1 to the last row
+    with pytest.raises(IndexError, match=f"index {index[0]} is out of range .* size 3"):
+        tg.Tensor(np.zeros((3, 4))).index_select(0, np.array(index))
+
+
+@pytest.mark.parametrize("index, error", [(np.array([1.0]), TypeError),
+                                          (np.array([True]), TypeError),
+                                          (np.array([[1]]), ValueError)])
+def test_index_select_refuses_float_bool_and_2d_index(index, error):
+    with pytest.raises(error, match="index_select: index must be"):
+        tg.Tensor(np.zeros((3, 4))).index_select(0, index)
+
+
+def test_gather_refuses_negative_index():
+    with pytest.raises(IndexError, match="gather: index -1 is out of range .* size 4"):
+        tg.Tensor(np.zeros((3, 4))).gather(1, np.array([[-1]]))
+
+
+def test_index_select_and_gather_values_and_gradients_negative_dim():
+    x = np.arange(6.0).reshape(2, 3)
+    assert np.array_equal(tg.Tensor(x).index_select(-1, np.array([2, 0, 2])).data,
+                          [[2, 0, 2], [5, 3, 5]])
+    # index 2 picked twice: gradient 2 there, 1 at index 0, 0 at index 1
+    np.testing.assert_array_equal(
+        _grad_of(lambda t: t.index_select(-1, np.array([2, 0, 2])), x), [[1, 0, 2], [1, 0, 2]])
+    np.testing.assert_array_equal(
+        _grad_of(lambda t: t.gather(-1, np.array([[1, 1], [0, 2]])), x), [[0, 2, 0], [1, 0, 1]])
+
+
+def test_flip_refuses_repeated_dim_and_tril_needs_two_axes():
+    with pytest.raises(ValueError, match=r"flip: dims \(0, 0\) name an axis twice"):
+        tg.Tensor(np.zeros((3, 4))).flip(0, 0)
+    with pytest.raises(ValueError, match=r"tril expects .* at least 2 axes, got shape \(4,\)"):
+        tg.Tensor(np.zeros(4)).tril()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda x: x.chunk(0), "chunks must be positive, got 0"),
+    (lambda x: x.chunk(-1), "chunks must be positive, got -1"),
+    (lambda x: x.sum().split(1), "split expects .* at least one axis"),
+    (lambda x: x.sum().unbind(0), "unbind expects .* at least one axis")])
+def test_chunk_split_unbind_misuse(call, message):
+    with pytest.raises(ValueError, match=message):
+        call(tg.Tensor(np.zeros((3, 4))))
+
+
+def test_chunk_negative_dim():
+    pieces = tg.Tensor(np.arange(10.0).reshape(2, 5)).chunk(2, -1)
+    assert [p.shape for p in pieces] == [(2, 3), (2, 2)]

@@ -107,7 +107,8 @@ def torch_alias(name, value, alias, default, names=("axis", "dim")):
     return alias
 
 
-def _axis_index(axis, ndim, name):
+def axis_index(axis, ndim, name):
+    """``axis`` in 0..ndim-1 (from -ndim..ndim-1, as PyTorch); AxisError naming it otherwise."""
     if not -ndim <= axis < max(ndim, 1):
         raise np.exceptions.AxisError(f"{name}: axis {axis} is out of range for {ndim} axes")
     return axis % max(ndim, 1)
@@ -120,14 +121,14 @@ def squeezed_shape(shape, axis=None):
     """
     if axis is None:
         return tuple(size for size in shape if size != 1)
-    axes = {_axis_index(ax, len(shape), "squeeze")
+    axes = {axis_index(ax, len(shape), "squeeze")
             for ax in ((axis,) if isinstance(axis, (int, np.integer)) else axis)}
     return tuple(size for i, size in enumerate(shape) if i not in axes or size != 1)
 
 
 def unsqueezed_shape(shape, axis):
     """``shape`` with a size-1 axis inserted at ``axis`` (in -ndim-1..ndim, as PyTorch)."""
-    position = _axis_index(axis, len(shape) + 1, "unsqueeze")
+    position = axis_index(axis, len(shape) + 1, "unsqueeze")
     return shape[:position] + (1,) + shape[position:]
 
 
@@ -135,8 +136,8 @@ def flattened_shape(shape, start_axis=0, end_axis=-1):
     """``shape`` with axes ``start_axis..end_axis`` merged (a 0-d shape becomes (1,))."""
     if not shape:
         return (1,)
-    start = _axis_index(start_axis, len(shape), "flatten")
-    end = _axis_index(end_axis, len(shape), "flatten")
+    start = axis_index(start_axis, len(shape), "flatten")
+    end = axis_index(end_axis, len(shape), "flatten")
     if start > end:
         raise ValueError(f"flatten: start_axis {start_axis} comes after end_axis {end_axis} "
                          f"for shape {shape}")
@@ -155,7 +156,7 @@ def transpose_axes(ndim, axes):
     if not axes:
         return None
     if len(axes) == 2 and ndim >= 2 and axes[0] != axes[1]:
-        first, second = (_axis_index(ax, ndim, "transpose") for ax in axes)
+        first, second = (axis_index(ax, ndim, "transpose") for ax in axes)
         order = list(range(ndim))
         order[first], order[second] = order[second], order[first]
         return tuple(order)

@@ -55,6 +55,19 @@ def _lift(value):
     return value if isinstance(value, node) else node(value)
 
 
+def _index_array(name, index, size):
+    """``index`` as an integer array whose entries all lie in ``0..size-1`` (PyTorch raises
+    on negative or too-large indices; NumPy would wrap the negative ones silently)."""
+    index = np.asarray(_data(index))
+    if index.dtype.kind not in "iu":
+        raise TypeError(f"{name}: index must be an integer array, got dtype {index.dtype}")
+    bad = (index < 0) | (index >= size)
+    if bad.any():
+        raise IndexError(f"{name}: index {index[bad].flat[0]} is out of range for an axis of "
+                         f"size {size} (indices must be in 0..{size - 1})")
+    return index
+
+
 def _split_sizes(length, split_size_or_sections, axis):
     if isinstance(split_size_or_sections, (int, np.integer)):
         if split_size_or_sections <= 0:
@@ -251,14 +264,19 @@ class TensorExtras:
     def flip(self, *dims):
         """Reversed along each axis in ``dims``."""
         index = [slice(None)] * self.ndim
-        for axis in _sizes(dims):
+        axes = [_convert.axis_index(axis, self.ndim, "flip") for axis in _sizes(dims)]
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"flip: dims {_sizes(dims)} name an axis twice")
+        for axis in axes:
             index[axis] = slice(None, None, -1)
         return self[tuple(index)]
 
     def split(self, split_size_or_sections, dim=0):
         """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the
         listed sizes; each is differentiable (a slice)."""
-        axis = dim % self.ndim
+        if self.ndim == 0:
+            raise ValueError("split expects a tensor with at least one axis, got a 0-d tensor")
+        axis = _convert.axis_index(dim, self.ndim, "split")
         pieces, start = [], 0
         for size in _split_sizes(self.shape[axis], split_size_or_sections, dim):
             pieces.append(self[(slice(None),) * axis + (slice(start, start + size),)])
@@ -267,25 +285,42 @@ class TensorExtras:
 
     def chunk(self, chunks, dim=0):
         """``split`` into ``chunks`` pieces of ``ceil(size / chunks)`` (fewer if they run out)."""
-        return self.split(-(-self.shape[dim] // chunks), dim)
+        if chunks <= 0:
+            raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        if self.ndim == 0:
+            raise ValueError("chunk expects a tensor with at least one axis, got a 0-d tensor")
+        axis = _convert.axis_index(dim, self.ndim, "chunk")
+        return self.split(max(-(-self.shape[axis] // chunks), 1), axis)
 
     def unbind(self, dim=0):
         """The slices along ``dim``, that axis removed."""
-        axis = dim % self.ndim
+        if self.ndim == 0:
+            raise ValueError("unbind expects a tensor with at least one axis, got a 0-d tensor")
+        axis = _convert.axis_index(dim, self.ndim, "unbind")
         return tuple(self[(slice(None),) * axis + (i,)] for i in range(self.shape[axis]))
 
     def index_select(self, dim, index):
-        """Entries at the integer ``index`` (1-D) along ``dim``."""
-        axis = dim % self.ndim
-        return self[(slice(None),) * axis + (np.asarray(_data(index)),)]
+        """Entries at the integer ``index`` (1-D, or 0-d) along ``dim``."""
+        axis = _convert.axis_index(dim, self.ndim, "index_select")
+        if np.ndim(_data(index)) > 1:
+            raise ValueError(f"index_select: index must be 1-D, got shape "
+                             f"{np.shape(_data(index))}")
+        index = _index_array("index_select", index, self.shape[axis] if self.ndim else 1)
+        if self.ndim == 0:
+            return self.reshape(1)[index.reshape(-1)].reshape(())
+        return self[(slice(None),) * axis + (index.reshape(-1),)]
 
     def tril(self, diagonal=0):
         """Zero above the ``diagonal``-th diagonal of the last two axes (gradient too)."""
+        if self.ndim < 2:
+            raise ValueError(f"tril expects a tensor with at least 2 axes, got shape {self.shape}")
         rows, cols = self.shape[-2:]
         return where(np.tri(rows, cols, diagonal, dtype=bool), self, 0.0)
 
     def triu(self, diagonal=0):
         """Zero below the ``diagonal``-th diagonal of the last two axes (gradient too)."""
+        if self.ndim < 2:
+            raise ValueError(f"triu expects a tensor with at least 2 axes, got shape {self.shape}")
         rows, cols = self.shape[-2:]
         return where(~np.tri(rows, cols, diagonal - 1, dtype=bool), self, 0.0)
 
@@ -318,7 +353,9 @@ class TensorExtras:
 
     def gather(self, dim, index):
         """``out[..., i, ...] = self[..., index[..., i, ...], ...]`` along axis ``dim``."""
-        return shape.Gather.apply(self, axis=dim, index=np.asarray(_data(index)))
+        axis = _convert.axis_index(dim, self.ndim, "gather")
+        index = _index_array("gather", index, self.shape[axis] if self.ndim else 1)
+        return shape.Gather.apply(self, axis=axis, index=index)
 
     # ----- reductions ------------------------------------------------------------------
     def var(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None,
