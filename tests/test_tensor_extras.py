@@ -312,3 +312,38 @@ def test_chunk_split_unbind_misuse(call, message):
 def test_chunk_negative_dim():
     pieces = tg.Tensor(np.arange(10.0).reshape(2, 5)).chunk(2, -1)
     assert [p.shape for p in pieces] == [(2, 3), (2, 2)]
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "amax", "prod", "norm", "logsumexp",
+                                  "cumsum"])
+def test_zero_d_tensor_reduces_along_dim_0_to_itself(name):
+    # PyTorch: dim 0 or -1 of a 0-d tensor is the tensor itself (AxisError/IndexError before,
+    # and cumsum gave shape (1,) whose backward failed)
+    for dim in (0, -1):
+        x = _leaf(3.0)
+        out = getattr(x, name)(dim=dim)
+        out.backward()
+        assert out.shape == () and out.item() == 3.0 and x.grad == 1.0
+
+
+def test_zero_d_flip_is_itself():
+    assert tg.Tensor(2.5).flip(0).item() == 2.5
+
+
+def test_tril_triu_masked_fill_keep_integer_dtype():
+    x = tg.Tensor(np.array([[1, 2], [3, 4]]))
+    assert x.tril().dtype == np.int64 and np.array_equal(x.tril().data, [[1, 0], [3, 4]])
+    assert x.triu().dtype == np.int64 and np.array_equal(x.triu().data, [[1, 2], [0, 4]])
+    filled = x.masked_fill(np.array([[True, False], [False, True]]), 0.5)
+    assert filled.dtype == np.int64 and np.array_equal(filled.data, [[0, 2], [3, 0]])
+
+
+def test_logsumexp_of_integers_is_float32():
+    out = tg.Tensor(np.array([0, 0])).logsumexp(dim=0)
+    assert out.dtype == np.float32 and out.item() == pytest.approx(math.log(2))
+
+
+def test_split_and_chunk_of_an_empty_axis_give_empty_pieces():
+    x = tg.Tensor(np.zeros((0, 4)))
+    assert [p.shape for p in x.split(2)] == [(0, 4)]
+    assert [p.shape for p in x.chunk(3)] == [(0, 4)] * 3

@@ -109,7 +109,7 @@ def torch_alias(name, value, alias, default, names=("axis", "dim")):
 
 def axis_index(axis, ndim, name):
     """``axis`` in 0..ndim-1 (from -ndim..ndim-1, as PyTorch); AxisError naming it otherwise."""
-    if not -ndim <= axis < max(ndim, 1):
+    if not -max(ndim, 1) <= axis < max(ndim, 1):
         raise np.exceptions.AxisError(f"{name}: axis {axis} is out of range for {ndim} axes")
     return axis % max(ndim, 1)
 

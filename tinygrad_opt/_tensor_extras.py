@@ -73,7 +73,7 @@ def _split_sizes(length, split_size_or_sections, axis):
         if split_size_or_sections <= 0:
             raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
         return [min(split_size_or_sections, length - start)
-                for start in range(0, length, split_size_or_sections)]
+                for start in range(0, length, split_size_or_sections)] or [0]
     sizes = [int(size) for size in split_size_or_sections]
     if sum(sizes) != length:
         raise ValueError(f"split: sections {sizes} sum to {sum(sizes)}, but axis {axis} has "
@@ -267,7 +267,7 @@ class TensorExtras:
         axes = [_convert.axis_index(axis, self.ndim, "flip") for axis in _sizes(dims)]
         if len(set(axes)) != len(axes):
             raise ValueError(f"flip: dims {_sizes(dims)} name an axis twice")
-        for axis in axes:
+        for axis in axes[:self.ndim]:  # a 0-d tensor accepts dim 0 and stays itself
             index[axis] = slice(None, None, -1)
         return self[tuple(index)]
 
@@ -290,7 +290,9 @@ class TensorExtras:
         if self.ndim == 0:
             raise ValueError("chunk expects a tensor with at least one axis, got a 0-d tensor")
         axis = _convert.axis_index(dim, self.ndim, "chunk")
-        return self.split(max(-(-self.shape[axis] // chunks), 1), axis)
+        if self.shape[axis] == 0:  # PyTorch: `chunks` empty pieces
+            return self.split([0] * chunks, axis)
+        return self.split(-(-self.shape[axis] // chunks), axis)
 
     def unbind(self, dim=0):
         """The slices along ``dim``, that axis removed."""
@@ -315,14 +317,14 @@ class TensorExtras:
         if self.ndim < 2:
             raise ValueError(f"tril expects a tensor with at least 2 axes, got shape {self.shape}")
         rows, cols = self.shape[-2:]
-        return where(np.tri(rows, cols, diagonal, dtype=bool), self, 0.0)
+        return where(np.tri(rows, cols, diagonal, dtype=bool), self, 0)
 
     def triu(self, diagonal=0):
         """Zero below the ``diagonal``-th diagonal of the last two axes (gradient too)."""
         if self.ndim < 2:
             raise ValueError(f"triu expects a tensor with at least 2 axes, got shape {self.shape}")
         rows, cols = self.shape[-2:]
-        return where(~np.tri(rows, cols, diagonal - 1, dtype=bool), self, 0.0)
+        return where(~np.tri(rows, cols, diagonal - 1, dtype=bool), self, 0)
 
     def clone(self):
         """A differentiable copy (the gradient passes through unchanged)."""
@@ -347,7 +349,9 @@ class TensorExtras:
         if mask.dtype != bool or np.broadcast_shapes(mask.shape, self.shape) != self.shape:
             raise ValueError(f"masked_fill: mask must be boolean and broadcast to the tensor's "
                              f"shape {self.shape}, got dtype {mask.dtype} and shape {mask.shape}")
-        if isinstance(value, autograd.Function.node_type) and value.dtype != self.dtype:
+        if not isinstance(value, autograd.Function.node_type):
+            value = np.asarray(value).astype(self.dtype)  # 0.5 into an int tensor is 0
+        elif value.dtype != self.dtype:
             value = value.astype(self.dtype)
         return shape.Where.apply(value, self, condition=mask)
 
@@ -393,6 +397,9 @@ class TensorExtras:
         axis = _convert.torch_alias("cumsum", axis, dim, None)
         if axis is None:
             raise TypeError("cumsum() missing the axis (or dim) to sum along")
+        if self.ndim == 0:  # PyTorch: a 0-d tensor's cumsum along 0 or -1 is itself
+            _convert.axis_index(axis, 0, "cumsum")
+            return self.clone()
         return reduction.CumSum.apply(self, axis=axis)
 
     def amax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
@@ -408,7 +415,8 @@ class TensorExtras:
     def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """``log(sum(exp(x)))`` over ``axis``, max-shifted so it never overflows."""
         axis, keepdims = _convert.reduction_args("logsumexp", axis, keepdims, dim, keepdim)
-        return reduction.LogSumExp.apply(self, axis=axis, keepdims=keepdims)
+        x = self.astype(np.float32) if _integral(self) else self  # PyTorch's default float
+        return reduction.LogSumExp.apply(x, axis=axis, keepdims=keepdims)
 
     def all(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """Whether every element is non-zero (a NumPy bool or boolean array; no grad)."""

@@ -11,7 +11,8 @@ from ..autograd import Function
 
 def normalize_axes(axis, ndim):
     """Return ``axis`` (None for all, an int or a tuple of ints, negative counting from the
-    end) as a sorted tuple of non-negative ints; a 0-d array accepts axis 0 and -1, as NumPy.
+    end) as a sorted tuple of non-negative ints; a 0-d array accepts axis 0 and -1, as
+    PyTorch, and reduces over no axis (the result is the element itself).
 
     Raises:
         numpy.exceptions.AxisError: an axis out of range (an IndexError and a ValueError).
@@ -22,12 +23,12 @@ def normalize_axes(axis, ndim):
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     normalized = []
     for ax in axes:
-        if not -ndim <= ax < max(ndim, 1):
+        if not -max(ndim, 1) <= ax < max(ndim, 1):
             raise np.exceptions.AxisError(int(ax), ndim)
         normalized.append(int(ax) % max(ndim, 1))
     if len(set(normalized)) != len(normalized):
         raise ValueError(f"repeated axis in {axis!r}")
-    return tuple(sorted(normalized))
+    return tuple(sorted(normalized)) if ndim else ()
 
 
 def _keepdims_shape(shape, axes):
@@ -132,6 +133,9 @@ class Prod(Function):
     def forward(self, x, axis=None, keepdims=False):
         if axis is not None and not isinstance(axis, (int, np.integer)):
             raise TypeError(f"prod: axis must be one int or None (as PyTorch), got {axis!r}")
+        if x.ndim == 0 and axis is not None:  # dim 0 or -1 of a 0-d tensor: all of it
+            normalize_axes(axis, 0)  # raises unless axis is 0 or -1
+            axis = None
         self.shape = x.shape
         self.axis = axis
         flat = x.reshape(-1) if axis is None else x
