@@ -208,3 +208,8 @@ def test_new_factories_keep_dtype_and_mT_swaps_last_axes():
     assert x.new_full((1,), 7).data.tolist() == [7.0] and x.new_tensor([1, 2]).dtype == np.float64
     assert x.mT.shape == (2, 4, 3)
     assert tg.gradcheck(lambda t: t.mT * 2, [_leaf(np.ones((2, 3, 4)))])
+
+
+def test_concat_is_torchs_other_name_for_cat():
+    a, b = tg.Tensor(np.array([[1.0, 2.0]])), tg.Tensor(np.array([[3.0, 4.0]]))
+    assert np.array_equal(tg.concat([a, b], dim=1).data, [[1, 2, 3, 4]])

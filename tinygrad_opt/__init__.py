@@ -8,6 +8,7 @@ from .gradcheck import (GradcheckError, check_gradients, check_model_gradients, 
                         gradcheck_eps_sweep)
 from .tensor import Tensor, concatenate, stack
 from .tensor import concatenate as cat
+from .tensor import concatenate as concat
 from . import _torch_functions
 from ._tensor_extras import where
 from ._torch_functions import allclose, is_tensor, isfinite, isinf, isnan
