@@ -95,3 +95,21 @@ def test_modules_are_the_functions():
         np.testing.assert_array_equal(module(x).data, function(x).data)
     with pytest.raises(ValueError, match="min_val"):
         nn.Hardtanh(1.0, 0.0)
+
+
+@pytest.mark.parametrize("inplace, plain", [
+    (lambda: nn.ReLU(inplace=True), nn.ReLU), (lambda: nn.LeakyReLU(0.2, True),
+                                               lambda: nn.LeakyReLU(0.2)),
+    (lambda: nn.ELU(1.0, True), nn.ELU), (lambda: nn.SiLU(inplace=True), nn.SiLU),
+    (lambda: nn.Mish(inplace=True), nn.Mish), (lambda: nn.ReLU6(True), nn.ReLU6),
+    (lambda: nn.SELU(inplace=True), nn.SELU),
+    (lambda: nn.Hardtanh(-1.0, 1.0, True), nn.Hardtanh),
+    (lambda: nn.Dropout(0.5, inplace=True).eval(), lambda: nn.Dropout(0.5).eval())])
+def test_torch_inplace_argument_is_accepted_and_leaves_the_input(inplace, plain):
+    # nn.ReLU(inplace=True) from PyTorch code was a TypeError; the values are those of the
+    # out-of-place module and the input keeps its values
+    layer, x = inplace(), tg.Tensor(np.array([-2.0, 0.5]))
+    out = layer(x)
+    assert "inplace=True" in repr(layer) and "inplace" not in repr(plain())
+    assert np.array_equal(x.data, [-2.0, 0.5])
+    np.testing.assert_array_equal(out.data, plain()(x).data)

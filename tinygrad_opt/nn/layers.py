@@ -138,7 +138,20 @@ class Sequential(Module):
         return iter(self.layers)
 
 
-class Dropout(Module):
+class InplaceArgument(Module):
+    """Base of the modules whose ``torch.nn`` class takes ``inplace=False``. The argument is
+    accepted so PyTorch code (``nn.ReLU(inplace=True)``) runs unchanged; the output is always
+    a new tensor, with the same values (the input is not overwritten)."""
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = bool(inplace)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
+
+
+class Dropout(InplaceArgument):
     """Inverted dropout: in training, zero each element with probability ``p`` and scale the
     rest by ``1/(1-p)``; the identity in eval mode. ``torch.nn.Dropout``. Shape preserved.
 
@@ -147,8 +160,8 @@ class Dropout(Module):
         TypeError: ``p`` not a number.
     """
 
-    def __init__(self, p=0.5, rng=None):
-        super().__init__()
+    def __init__(self, p=0.5, inplace=False, rng=None):
+        super().__init__(inplace)
         if isinstance(p, (bool, str)) or not np.isscalar(p):
             raise TypeError(f"dropout probability must be a number, got {p!r}")
         if not 0.0 <= p <= 1.0:
@@ -164,7 +177,7 @@ class Dropout(Module):
         return F.dropout(x, self.p, self.training, rng=self.rng)
 
     def extra_repr(self):
-        return f"p={self.p}"
+        return f"p={self.p}" + (", inplace=True" if self.inplace else "")
 
 
 class Identity(Module):
@@ -174,25 +187,26 @@ class Identity(Module):
         return x
 
 
-class ReLU(Module):
+class ReLU(InplaceArgument):
     """``y = max(x, 0)`` elementwise; ``torch.nn.ReLU``."""
 
     def forward(self, x):
         return F.relu(x)
 
 
-class LeakyReLU(Module):
+class LeakyReLU(InplaceArgument):
     """``y = x`` if ``x > 0`` else ``negative_slope * x``; ``torch.nn.LeakyReLU``."""
 
-    def __init__(self, negative_slope=0.01):
-        super().__init__()
+    def __init__(self, negative_slope=0.01, inplace=False):
+        super().__init__(inplace)
         self.negative_slope = negative_slope
 
     def forward(self, x):
         return F.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self):
-        return f"negative_slope={self.negative_slope}"
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace
+                                                          else "")
 
 
 class Tanh(Module):
@@ -256,18 +270,18 @@ class GELU(Module):
         return f"approximate={self.approximate!r}"
 
 
-class ELU(Module):
+class ELU(InplaceArgument):
     """``y = x`` if ``x > 0`` else ``alpha * (exp(x) - 1)``; ``torch.nn.ELU``."""
 
-    def __init__(self, alpha=1.0):
-        super().__init__()
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__(inplace)
         self.alpha = alpha
 
     def forward(self, x):
         return F.elu(x, self.alpha)
 
     def extra_repr(self):
-        return f"alpha={self.alpha}"
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
 
 
 class Softplus(Module):
