@@ -347,3 +347,10 @@ def test_split_and_chunk_of_an_empty_axis_give_empty_pieces():
     x = tg.Tensor(np.zeros((0, 4)))
     assert [p.shape for p in x.split(2)] == [(0, 4)]
     assert [p.shape for p in x.chunk(3)] == [(0, 4)] * 3
+
+
+@pytest.mark.parametrize("condition", [np.array([1, 0]), np.array([0.5, 0.0])])
+def test_where_refuses_a_non_boolean_condition(condition):
+    # NumPy read 0.5 as true; PyTorch raises
+    with pytest.raises(TypeError, match="where: condition must be boolean, got dtype"):
+        tg.where(condition, tg.Tensor(np.array([1.0, 2.0])), 0.0)

@@ -45,8 +45,17 @@ def _sizes(sizes):
 def where(condition, input, other):
     """``input`` where ``condition`` is true, else ``other`` (all three broadcast together);
     ``torch.where``. Differentiable in ``input`` and ``other``; ``condition`` is a boolean
-    array or Tensor (no gradient). Either value may be a Python number."""
-    return shape.Where.apply(input, other, condition=_data(condition))
+    array or Tensor (no gradient). Either value may be a Python number.
+
+    Raises:
+        TypeError: ``condition`` is not boolean (PyTorch refuses a 0/1 float or int mask,
+            which NumPy would read as nonzero-is-true).
+    """
+    condition = np.asarray(_data(condition))
+    if condition.dtype != bool:
+        raise TypeError(f"where: condition must be boolean, got dtype {condition.dtype}; "
+                        f"compare it (mask > 0) or cast it (mask.astype(bool))")
+    return shape.Where.apply(input, other, condition=condition)
 
 
 def _lift(value):
