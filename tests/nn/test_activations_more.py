@@ -113,3 +113,14 @@ def test_torch_inplace_argument_is_accepted_and_leaves_the_input(inplace, plain)
     assert "inplace=True" in repr(layer) and "inplace" not in repr(plain())
     assert np.array_equal(x.data, [-2.0, 0.5])
     np.testing.assert_array_equal(out.data, plain()(x).data)
+
+
+@pytest.mark.parametrize("name, args", [("relu", ()), ("leaky_relu", (0.2,)), ("elu", (1.0,)),
+                                        ("silu", ()), ("mish", ()), ("hardtanh", (-1.0, 1.0)),
+                                        ("relu6", ()), ("selu", ()), ("dropout", (0.5, False))])
+def test_functional_inplace_argument_is_accepted(name, args):
+    # F.relu(x, inplace=True) from PyTorch code was a TypeError; same values, input kept
+    x = tg.Tensor(np.array([-2.0, 0.5]))
+    out = getattr(F, name)(x, *args, inplace=True)
+    assert np.array_equal(x.data, [-2.0, 0.5])
+    np.testing.assert_array_equal(out.data, getattr(F, name)(x, *args).data)

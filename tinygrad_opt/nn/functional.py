@@ -39,9 +39,10 @@ def linear(x, weight, bias=None):
     return Linear.apply(_tensor(x), weight, bias)
 
 
-def dropout(x, p=0.5, training=True, rng=None):
+def dropout(x, p=0.5, training=True, inplace=False, rng=None):
     """Inverted dropout: zero each element with probability ``p``, scale the rest by
     ``1 / (1 - p)`` so the expectation is unchanged; the identity when not training.
+    ``inplace`` is accepted as PyTorch's; the result is always a new tensor.
 
     Raises:
         ValueError: ``p`` outside [0, 1].

@@ -4,7 +4,9 @@
 shares its helpers (``_tensor``, ``_reduce``, ``_same_shape``). GELU, ELU, Softplus and BCE
 on probabilities are single ops (``functions/activation.py``, ``functions/loss.py``);
 Huber and smooth L1 compose Tensor ops with ``where``, whose gradient is exact on each side
-of the switch and matches PyTorch's at it.
+of the switch and matches PyTorch's at it. Where PyTorch's function takes ``inplace=False``
+so does ours, so ported calls run; the result is always a new tensor (same values), the
+input is never overwritten.
 """
 import numpy as np
 
@@ -27,12 +29,12 @@ def _tensor(x):
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def relu(x):
+def relu(x, inplace=False):
     """``max(x, 0)``."""
     return _tensor(x).relu()
 
 
-def leaky_relu(x, negative_slope=0.01):
+def leaky_relu(x, negative_slope=0.01, inplace=False):
     """``x`` if ``x > 0`` else ``negative_slope * x``."""
     return _tensor(x).leaky_relu(negative_slope)
 
@@ -63,7 +65,7 @@ def gelu(x, approximate="none"):
     return GELU.apply(_tensor(x), approximate=approximate)
 
 
-def elu(x, alpha=1.0):
+def elu(x, alpha=1.0, inplace=False):
     """``x`` if ``x > 0`` else ``alpha * (exp(x) - 1)``; ``torch.nn.functional.elu``."""
     return ELU.apply(_tensor(x), alpha=alpha)
 
@@ -74,19 +76,19 @@ def softplus(x, beta=1.0, threshold=20.0):
     return Softplus.apply(_tensor(x), beta=beta, threshold=threshold)
 
 
-def silu(x):
+def silu(x, inplace=False):
     """``x * sigmoid(x)`` (swish)."""
     x = _tensor(x)
     return x * x.sigmoid()
 
 
-def mish(x):
+def mish(x, inplace=False):
     """``x * tanh(softplus(x))``."""
     x = _tensor(x)
     return x * softplus(x).tanh()
 
 
-def hardtanh(x, min_val=-1.0, max_val=1.0):
+def hardtanh(x, min_val=-1.0, max_val=1.0, inplace=False):
     """``x`` clipped to ``[min_val, max_val]``; gradient 1 strictly inside, 0 elsewhere
     (also at the bounds, as PyTorch's hardtanh, unlike clamp)."""
     x = _tensor(x)
@@ -94,12 +96,12 @@ def hardtanh(x, min_val=-1.0, max_val=1.0):
     return where(inside, x, x.detach().clip(min_val, max_val))
 
 
-def relu6(x):
+def relu6(x, inplace=False):
     """``min(max(x, 0), 6)`` (``hardtanh(x, 0, 6)``)."""
     return hardtanh(x, 0.0, 6.0)
 
 
-def selu(x):
+def selu(x, inplace=False):
     """``scale * elu(x, alpha)`` with SELU's fixed constants."""
     return SELU_SCALE * elu(x, SELU_ALPHA)
 
