@@ -208,3 +208,11 @@ def test_new_factories_keep_dtype_and_mT_swaps_last_axes():
     assert x.new_full((1,), 7).data.tolist() == [7.0] and x.new_tensor([1, 2]).dtype == np.float64
     assert x.mT.shape == (2, 4, 3)
     assert tg.gradcheck(lambda t: t.mT * 2, [_leaf(np.ones((2, 3, 4)))])
+
+
+def test_a_comparison_result_casts_and_prints_as_a_plain_array():
+    mask = tg.Tensor([1.0, 2.0, 3.0]) > 1.5
+    as_float = mask.astype(np.float64)
+    assert type(as_float) is np.ndarray and as_float.tolist() == [0.0, 1.0, 1.0]
+    assert repr(mask) == repr(np.array([False, True, True]))
+    assert mask.float().data.tolist() == [0.0, 1.0, 1.0]
