@@ -210,6 +210,14 @@ def test_new_factories_keep_dtype_and_mT_swaps_last_axes():
     assert tg.gradcheck(lambda t: t.mT * 2, [_leaf(np.ones((2, 3, 4)))])
 
 
+def test_a_comparison_result_casts_and_prints_as_a_plain_array():
+    mask = tg.Tensor([1.0, 2.0, 3.0]) > 1.5
+    as_float = mask.astype(np.float64)
+    assert type(as_float) is np.ndarray and as_float.tolist() == [0.0, 1.0, 1.0]
+    assert repr(mask) == repr(np.array([False, True, True]))
+    assert mask.float().data.tolist() == [0.0, 1.0, 1.0]
+
+
 def test_concat_is_torchs_other_name_for_cat():
     a, b = tg.Tensor(np.array([[1.0, 2.0]])), tg.Tensor(np.array([[3.0, 4.0]]))
     assert np.array_equal(tg.concat([a, b], dim=1).data, [[1, 2, 3, 4]])

@@ -21,6 +21,14 @@ class BoolArray(np.ndarray):
             return array[()]
         return array.view(BoolArray if array.dtype == bool else np.ndarray)
 
+    def astype(self, dtype, *args, **kwargs):
+        """NumPy's ``astype``; a non-boolean result is a plain ndarray."""
+        result = np.ndarray.astype(self, dtype, *args, **kwargs)
+        return result if result.dtype == bool else result.view(np.ndarray)
+
+    def __repr__(self):
+        return repr(self.view(np.ndarray))  # prints as the plain array it is
+
     def float(self):
         """A float32 Tensor of 0.0 and 1.0 (no gradient)."""
         return _tensor(self, np.float32)

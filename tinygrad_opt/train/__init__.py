@@ -12,9 +12,9 @@ scheduler's ``step_interval`` and ``needs_metric``): only ``recipe``, which buil
 standard model, data and optimizer from names, imports ``optim``. Nothing here imports
 viz, cli or matplotlib.
 """
-from tinygrad_opt.train.callbacks import (AnyOf, Callback, ConvergenceThreshold, EarlyStopping,
-                                          LearningRateScheduler, LossThreshold, MaxDuration,
-                                          MaxIterations, MetricThreshold)
+from tinygrad_opt.train.callbacks import AnyOf, Callback, LearningRateScheduler
+from tinygrad_opt.train.stopping import (ConvergenceThreshold, EarlyStopping, LossThreshold,
+                                         MaxDuration, MaxIterations, MetricThreshold)
 from tinygrad_opt.train._interrupt import TrainingInterrupted
 from tinygrad_opt.train._lock import CheckpointLocked
 from tinygrad_opt.train.history import History

@@ -17,7 +17,7 @@ import numpy as np
 from .. import data, nn, optim
 from .._random import manual_seed
 from ..optim import lr_scheduler
-from .callbacks import EarlyStopping
+from .stopping import EarlyStopping
 from . import resume as resume_io
 from ._interrupt import TrainingInterrupted
 from .diverged import TrainingDiverged
