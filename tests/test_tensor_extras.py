@@ -354,3 +354,15 @@ def test_where_refuses_a_non_boolean_condition(condition):
     # NumPy read 0.5 as true; PyTorch raises
     with pytest.raises(TypeError, match="where: condition must be boolean, got dtype"):
         tg.where(condition, tg.Tensor(np.array([1.0, 2.0])), 0.0)
+
+
+@pytest.mark.parametrize("sections", [[-1, 5], [1.5, 2.5], 2.0])
+def test_split_refuses_negative_or_non_integer_sizes(sections):
+    # [-1, 5] sums to 4 and gave pieces of 3 and 1; [1.5, 2.5] was truncated to [1, 2]
+    with pytest.raises(TypeError, match="split_size_or_sections must be an int or a list"):
+        tg.Tensor(np.arange(4.0)).split(sections)
+
+
+def test_split_sections_may_be_zero_or_a_tuple():
+    pieces = tg.Tensor(np.arange(4.0)).split((0, 1, 3))
+    assert [p.shape for p in pieces] == [(0,), (1,), (3,)]

@@ -83,6 +83,10 @@ def _split_sizes(length, split_size_or_sections, axis):
             raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
         return [min(split_size_or_sections, length - start)
                 for start in range(0, length, split_size_or_sections)] or [0]
+    if not isinstance(split_size_or_sections, (list, tuple)) or not all(
+            isinstance(size, (int, np.integer)) and size >= 0 for size in split_size_or_sections):
+        raise TypeError(f"split: split_size_or_sections must be an int or a list of "
+                        f"non-negative ints, got {split_size_or_sections!r}")
     sizes = [int(size) for size in split_size_or_sections]
     if sum(sizes) != length:
         raise ValueError(f"split: sections {sizes} sum to {sum(sizes)}, but axis {axis} has "
