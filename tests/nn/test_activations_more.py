@@ -124,3 +124,9 @@ def test_functional_inplace_argument_is_accepted(name, args):
     out = getattr(F, name)(x, *args, inplace=True)
     assert np.array_equal(x.data, [-2.0, 0.5])
     np.testing.assert_array_equal(out.data, getattr(F, name)(x, *args).data)
+
+
+def test_leaky_relu_refuses_integer_input():
+    # the slope was cast to the int dtype: leaky_relu of -2 gave 0 instead of -0.02
+    with pytest.raises(TypeError, match="leaky_relu needs a float tensor, got dtype int64"):
+        F.leaky_relu(tg.Tensor(np.array([-2, 3])))

@@ -148,6 +148,9 @@ class LeakyReLU(Function):
     """f(x) = x if x > 0 else slope * x;  df/dx = 1 if x > 0 else slope."""
 
     def forward(self, x, slope=0.01):
+        if x.dtype.kind not in "fc":  # slope * x would be truncated to 0 (PyTorch refuses)
+            raise TypeError(f"leaky_relu needs a float tensor, got dtype {x.dtype}; cast it "
+                            f"first (x.float())")
         self.slope = slope
         self.save_for_backward(x)
         return np.where(x > 0, x, x * np.asarray(slope, dtype=x.dtype))
