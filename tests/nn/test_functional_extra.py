@@ -177,3 +177,10 @@ def test_module_list_registers_parameters():
     assert len(model.parameters()) == 6 and len(list(model.blocks)) == 3
     with pytest.raises(TypeError, match="Modules"):
         model.blocks.append(lambda x: x)
+
+
+@pytest.mark.parametrize("delta", [0.0, -1.0])
+def test_huber_loss_refuses_a_non_positive_delta(delta):
+    # delta=-1 gave a loss of -1.0 for a difference of 0.5; PyTorch raises
+    with pytest.raises(ValueError, match=f"huber_loss: delta must be > 0, got {delta}"):
+        F.huber_loss(tg.Tensor(np.array([0.5])), tg.Tensor(np.array([1.0])), delta=delta)

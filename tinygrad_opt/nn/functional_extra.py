@@ -208,6 +208,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     """With ``d = input - target``: ``0.5 d^2`` if ``|d| < delta`` else
     ``delta (|d| - 0.5 delta)``; ``torch.nn.functional.huber_loss``. Shapes equal."""
     check_reduction(reduction)
+    if not delta > 0:
+        raise ValueError(f"huber_loss: delta must be > 0, got {delta}")
     input, target = _same_shape("huber_loss", input, target)
     diff = input - target
     magnitude = diff.abs()
