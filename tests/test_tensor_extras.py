@@ -366,3 +366,10 @@ def test_split_refuses_negative_or_non_integer_sizes(sections):
 def test_split_sections_may_be_zero_or_a_tuple():
     pieces = tg.Tensor(np.arange(4.0)).split((0, 1, 3))
     assert [p.shape for p in pieces] == [(0,), (1,), (3,)]
+
+
+def test_clamp_of_integers_by_a_float_bound_is_float32():
+    # NumPy's clip gave float64; PyTorch's default float dtype is float32
+    x = tg.Tensor(np.array([-2, 0, 3]))
+    assert x.clamp_min(0.5).dtype == np.float32 and x.clamp_min(0.5).tolist() == [0.5, 0.5, 3]
+    assert x.clamp_max(1.5).dtype == np.float32 and x.clamp(0, 1).dtype == np.int64

@@ -171,7 +171,10 @@ class Clip(Function):
             raise ValueError(f"clip: lower bound {lo} is greater than upper bound {hi}")
         self.save_for_backward(x)
         self.bounds = (lo, hi)
-        return np.clip(x, lo, hi)
+        out = np.clip(x, lo, hi)
+        if x.dtype.kind in "biu" and out.dtype.kind == "f":
+            out = out.astype(np.float32)  # PyTorch: an int tensor clamped to a float bound
+        return out
 
     def backward(self, grad):
         (x,) = self.saved_tensors
