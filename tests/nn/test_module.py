@@ -201,3 +201,13 @@ def test_module_zero_grad_set_to_none_false_zeroes_existing_grads():
     assert layer.bias.grad is None
     layer.zero_grad()
     assert layer.weight.grad is None
+
+
+def test_double_and_float_convert_the_whole_module_as_pytorch():
+    model = nn.Sequential(nn.Dense(3, 4), nn.BatchNorm1d(4))
+    weight = model[0].weight
+    assert model.double() is model
+    assert weight.data.dtype == np.float64 and model[1].running_var.dtype == np.float64
+    assert model[1].num_batches_tracked.dtype.kind == "i"
+    assert model.float() is model and weight.data.dtype == np.float32
+    assert model[0].weight is weight

@@ -317,6 +317,14 @@ class Module:
                     setattr(module, name, value.astype(dtype))
         return self
 
+    def float(self):
+        """``to(np.float32)``, PyTorch's ``Module.float()``."""
+        return self.to(np.float32)
+
+    def double(self):
+        """``to(np.float64)``, PyTorch's ``Module.double()``."""
+        return self.to(np.float64)
+
     def extra_repr(self):
         """Return the constructor arguments shown by ``repr`` (override in layers)."""
         return ""
