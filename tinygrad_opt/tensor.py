@@ -6,9 +6,10 @@ Python floats and lists of them become float32; NumPy arrays keep their dtype (f
 stays float64); mixing dtypes promotes as PyTorch does (``_apply`` applies the rules of
 ``_convert``). Only floating-point tensors can require gradients.
 A Tensor is accepted wherever NumPy wants an array (``np.asarray(t)``, ``np.mean(t)``).
-More of PyTorch's methods come from two mix-ins: ``_tensor_extras.TensorExtras`` (``std``,
-``norm``, ``gather``...) and ``_tensor_inplace.TensorInPlace`` (``zero_``, ``add_``,
-``x[i] = v``, ``new_zeros``...); the array-side ones (``shape``, ``item``) from ``ArrayLike``.
+More of PyTorch's methods come from three mix-ins: ``_tensor_extras.TensorExtras``
+(``matmul``, ``gather``...), ``_tensor_reductions.TensorReductions`` (``std``, ``norm``...)
+and ``_tensor_inplace.TensorInPlace`` (``zero_``, ``x[i] = v``...); the array-side ones
+(``shape``, ``item``) from ``ArrayLike``.
 """
 import numpy as np
 
@@ -16,6 +17,7 @@ from . import _apply, _convert, autograd
 from ._arraylike import ArrayLike
 from ._tensor_extras import TensorExtras
 from ._tensor_inplace import TensorInPlace
+from ._tensor_reductions import TensorReductions
 from .functions import arithmetic, elementwise, linear, reduction, shape, softmax
 
 
@@ -26,7 +28,7 @@ def _check_float(array):
             f"{array.dtype}; convert it first, e.g. Tensor(data, dtype=np.float32)")
 
 
-class Tensor(TensorExtras, TensorInPlace, ArrayLike):
+class Tensor(TensorExtras, TensorReductions, TensorInPlace, ArrayLike):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     Args:
