@@ -31,6 +31,15 @@ def test_history_dict_gives_loss_and_accuracy_panels_train_vs_validation(tmp_pat
     assert (tmp_path / "h.png").exists()
 
 
+def test_a_constant_learning_rate_is_named_with_its_value_and_one_tick():
+    records = {**RECORDS, "lr": [0.02, 0.02, 0.02]}
+    figure = viz.plot_history(records)
+    loss_axes, _, lr_axes = figure.axes
+    legend = [t.get_text() for t in loss_axes.get_legend().get_texts()]
+    assert legend[-1] == "learning rate 0.02 (constant)"
+    np.testing.assert_array_equal(lr_axes.get_yticks(), [0.02])
+
+
 def test_history_from_fit_also_draws_the_per_step_loss():
     tg.manual_seed(0)
     X = np.random.default_rng(0).normal(size=(40, 3))

@@ -60,10 +60,13 @@ def _draw_lr(axes, records, step_x, step_lrs):
     else:
         lrs = np.asarray(records["lr"], dtype=float)
         x, lrs = np.arange(len(lrs) + 1), np.concatenate([lrs[:1], lrs])
+    constant = lrs.min() == lrs.max()
     twin = axes.twinx()
     twin.plot(x, lrs, ":", drawstyle="steps-pre", color="grey", linewidth=1.5,
-              label="learning rate")
-    if lrs.min() > 0 and lrs.max() / lrs.min() > 10:
+              label=f"learning rate {lrs[0]:g} (constant)" if constant else "learning rate")
+    if constant:  # one tick: matplotlib's automatic ticks would invent a range around it
+        twin.set_yticks([lrs[0]])
+    elif lrs.min() > 0 and lrs.max() / lrs.min() > 10:
         twin.set_yscale("log")
     twin.set_ylabel("learning rate", color="grey")
     twin.tick_params(axis="y", colors="grey")
