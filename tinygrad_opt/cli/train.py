@@ -61,10 +61,11 @@ def _print_table(results, epochs, seconds):
 def _resumed_config(args, options):
     """With ``--resume``: the options of the checkpoint's run, overridden by those given on
     the command line, which must agree with it; prints what is taken from the checkpoint."""
-    saved = resume_io.read_config(args.resume)
+    tree = resume_io.read(args.resume)
+    saved = tree["run"]["config"]
     if saved is None:  # a checkpoint of fit() without the recipe's record
         config = recipe.resolve(options)
-        print(resume_io.describe(args.resume))
+        print(resume_io.describe(args.resume, tree))
         return config
     chosen = _args.given(args)
     merged = {name: value if name in chosen else saved.get(name, value)
@@ -73,7 +74,6 @@ def _resumed_config(args, options):
     recipe.check_resume(config, saved, args.resume)
     taken = [f"{name}={saved[name]}" for name in options
              if name not in chosen and name in saved and saved[name] != options[name]]
-    tree = resume_io.read(args.resume)
     if tree["stop_reason"] is None and tree["epoch"] >= config["epochs"]:
         raise ValueError(f"{args.resume} already holds {tree['epoch']} epoch(s) and --epochs "
                          f"{config['epochs']} counts the resumed ones: give --epochs above "
